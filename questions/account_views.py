@@ -1,0 +1,6 @@
+def signup(request):
+    pass
+
+
+def study_settings(request):
+    pass

@@ -1,0 +1,331 @@
+import uuid
+import zoneinfo
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Length
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ATTEMPT_MAX_LENGTH = 20_000
+
+# Lets constraints say text__length__lte (the attempt text limit, enforced by the database).
+models.TextField.register_lookup(Length)
+
+
+# --- The bank ---------------------------------------------------------------------------------
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, allow_unicode=True, help_text=_("Used in URLs.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Topics are listed by position, then name.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("questions:list") + f"?topic={self.slug}"
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Easy")
+    MEDIUM = "medium", _("Medium")
+    HARD = "hard", _("Hard")
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_topic(self, topic):
+        return self.filter(topic=topic) if topic else self
+
+    def in_bank_order(self):
+        return self.order_by("source", "position", "id")
+
+
+class Question(models.Model):
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="questions", verbose_name=_("topic")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions", verbose_name=_("tags"))
+    title = models.CharField(_("title"), max_length=200)
+    prompt = models.TextField(_("prompt"), help_text=_("Markdown. What the user is asked."))
+    answer = models.TextField(
+        _("reference answer"),
+        help_text=_("Markdown. The full reference answer; its key points are listed below."),
+    )
+    explanation = models.TextField(_("explanation"), blank=True, help_text=_("Markdown."))
+    difficulty = models.CharField(
+        _("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    language = models.CharField(
+        _("language"), max_length=10, default="zh-hans", help_text=_("e.g. zh-hans, en")
+    )
+    source = models.CharField(
+        _("source"), max_length=100, blank=True, help_text=_("Where the question comes from.")
+    )
+    external_key = models.CharField(
+        _("external key"),
+        max_length=200,
+        unique=True,
+        help_text=_("Stable identity used by imports, e.g. <source>:<number>."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Within source."))
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["source", "position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [
+            # The bank order: new questions for practice and the /questions/ list.
+            models.Index(fields=["source", "position", "id"], name="question_bank_order"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("questions:detail", args=[self.pk])
+
+
+class KeyPoint(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="key_points", verbose_name=_("question")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    class Meta:
+        ordering = ["question", "position"]
+        verbose_name = _("key point")
+        verbose_name_plural = _("key points")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="keypoint_unique_position"),
+        ]
+
+    def __str__(self):
+        return self.label or self.detail[:60]
+
+    def as_pair(self):
+        return (self.label, self.detail)
+
+
+# --- The user's side --------------------------------------------------------------------------
+
+
+def validate_time_zone(value):
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
+
+
+class StudyProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_profile"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="UTC", validators=[validate_time_zone]
+    )
+    new_per_day = models.PositiveSmallIntegerField(
+        _("new questions per day"), default=10, validators=[MaxValueValidator(500)]
+    )
+    reviews_per_day = models.PositiveSmallIntegerField(
+        _("reviews per day"), default=200, validators=[MaxValueValidator(5000)]
+    )
+    desired_retention = models.FloatField(
+        _("desired retention"),
+        default=0.90,
+        validators=[MinValueValidator(0.70), MaxValueValidator(0.99)],
+        help_text=_("How likely you want to be to remember a question when it comes back."),
+    )
+
+    class Meta:
+        verbose_name = _("study profile")
+        verbose_name_plural = _("study profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(desired_retention__gte=0.70, desired_retention__lte=0.99),
+                name="profile_retention_range",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.time_zone})"
+
+    @property
+    def zone(self):
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def start_of_day(self, now):
+        """Midnight today in the user's time zone, as an aware datetime."""
+        local = now.astimezone(self.zone)
+        return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+    def start_of_next_day(self, now):
+        start = self.start_of_day(now)
+        # Add a calendar day in local time, then let zoneinfo fix the offset (DST days).
+        return (start + timedelta(days=1)).replace(tzinfo=self.zone)
+
+
+class CardState(models.IntegerChoices):
+    # The same numbers as fsrs.State.
+    LEARNING = 1, _("Learning")
+    REVIEW = 2, _("Review")
+    RELEARNING = 3, _("Relearning")
+
+
+class ReviewCardQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def due_for(self, user, now):
+        return self.filter(user=user, due__lte=now).order_by("due", "id")
+
+
+class ReviewCard(models.Model):
+    """The scheduler's memory of one question for one user; created at its first grade."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    state = models.PositiveSmallIntegerField(_("state"), choices=CardState.choices)
+    step = models.PositiveSmallIntegerField(_("step"), null=True, blank=True)
+    stability = models.FloatField(_("stability"), null=True, blank=True)
+    difficulty = models.FloatField(_("difficulty"), null=True, blank=True)
+    due = models.DateTimeField(_("due"))
+    last_review = models.DateTimeField(_("last review"), null=True, blank=True)
+    reps = models.PositiveIntegerField(_("reviews"), default=0)
+    lapses = models.PositiveIntegerField(_("lapses"), default=0)
+    created_at = models.DateTimeField(_("first seen"), default=timezone.now)
+
+    objects = ReviewCardQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due"]
+        verbose_name = _("review card")
+        verbose_name_plural = _("review cards")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="card_unique_user_question"),
+        ]
+        indexes = [
+            # The next-card query: the user's most overdue card.
+            models.Index(fields=["user", "due"], name="card_user_due"),
+            # New questions introduced today (the daily new limit).
+            models.Index(fields=["user", "created_at"], name="card_user_created"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.question}"
+
+
+class AttemptMode(models.TextChoices):
+    REVIEW = "review", _("Review")
+    BROWSE = "browse", _("Browse")
+    MOCK = "mock", _("Mock interview")
+    RANDOM = "random", _("Random")
+
+
+class Rating(models.IntegerChoices):
+    # The same numbers as fsrs.Rating.
+    AGAIN = 1, _("Again")
+    HARD = 2, _("Hard")
+    GOOD = 3, _("Good")
+    EASY = 4, _("Easy")
+
+
+class AttemptQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(user=user)
+
+    def newest_first(self):
+        return self.order_by("-created_at", "-id")
+
+
+class Attempt(models.Model):
+    """One graded answer. Append-only: the history a user sees and the log FSRS replays."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempts"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="attempts")
+    text = models.TextField(_("answer"), blank=True, max_length=ATTEMPT_MAX_LENGTH)
+    ticked = models.JSONField(
+        _("ticked key points"), default=list, help_text=_("Positions of the key points ticked.")
+    )
+    coverage = models.FloatField(_("coverage"), help_text=_("Automatic estimate, 0 to 1."))
+    rating = models.PositiveSmallIntegerField(_("rating"), choices=Rating.choices)
+    time_spent = models.DurationField(_("time spent"), null=True, blank=True)
+    mode = models.CharField(
+        _("mode"), max_length=10, choices=AttemptMode.choices, default=AttemptMode.REVIEW
+    )
+    answer_snapshot = models.TextField(_("reference answer (as answered)"))
+    key_points_snapshot = models.JSONField(
+        _("key points (as answered)"), default=list, help_text=_("[[position, label, detail], …]")
+    )
+    reveal_token = models.UUIDField(default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    objects = AttemptQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("attempt")
+        verbose_name_plural = _("attempts")
+        constraints = [
+            # One reveal can be graded once: double clicks and resends create nothing.
+            models.UniqueConstraint(fields=["reveal_token"], name="attempt_unique_reveal_token"),
+            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=4),
+                                   name="attempt_rating_1_to_4"),
+            models.CheckConstraint(condition=models.Q(coverage__gte=0, coverage__lte=1),
+                                   name="attempt_coverage_0_to_1"),
+            models.CheckConstraint(
+                condition=models.Q(text__length__lte=ATTEMPT_MAX_LENGTH),
+                name="attempt_text_max_length",
+            ),
+        ]
+        indexes = [
+            # History pages and "reviewed today" counts.
+            models.Index(fields=["user", "-created_at"], name="attempt_user_created"),
+            # A question's past attempts for one user (question page, replay on undo).
+            models.Index(fields=["user", "question", "created_at"], name="attempt_user_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.question} · {self.get_rating_display()}"
+
+    def get_absolute_url(self):
+        return reverse("questions:attempt", args=[self.pk])
