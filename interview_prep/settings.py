@@ -52,7 +52,7 @@ if not SECRET_KEY:
     if not (DEBUG or TESTING):
         sys.exit(
             "error: DJANGO_SECRET_KEY is not set. Production needs a long random secret key, e.g.\n"
-            "  export DJANGO_SECRET_KEY=$(python -c 'import secrets; print(secrets.token_urlsafe(50))')\n"
+            "export DJANGO_SECRET_KEY=$(python3 -c 'import secrets; print(secrets.token_hex())')\n"
             "or set DJANGO_DEBUG=1 for local development."
         )
     SECRET_KEY = "django-insecure-development-key-do-not-use-in-production"
@@ -104,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            "builtins": ["template_partials.templatetags.partials"],
         },
     },
 ]
@@ -158,6 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["questions.auth.ProfileBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "questions:practice"
 LOGOUT_REDIRECT_URL = "questions:home"

@@ -1,6 +1,46 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from questions.forms import SignupForm, StudyProfileForm
+from questions.models import profile_for
+
+
+def _safe_next(request, fallback):
+    target = request.POST.get("next") or request.GET.get("next")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else fallback
+
+
+@require_http_methods(["GET", "POST"])
 def signup(request):
-    pass
+    if request.user.is_authenticated:
+        return redirect("questions:practice")
+    form = SignupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        login(request, user, backend="questions.auth.ProfileBackend")
+        messages.success(
+            request,
+            _("Welcome, %(name)s! Your first questions are ready.") % {"name": user.get_username()},
+        )
+        return redirect(_safe_next(request, "questions:practice"))
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
 def study_settings(request):
-    pass
+    form = StudyProfileForm(request.POST or None, instance=profile_for(request.user))
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your settings are saved."))
+        return redirect("study_settings")
+    return render(request, "registration/settings.html", {"form": form})

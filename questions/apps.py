@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class QuestionsConfig(AppConfig):
     name = "questions"
     verbose_name = _("Question bank")
+
+    def ready(self):
+        from questions import signals  # noqa: F401 - connects the receivers

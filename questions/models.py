@@ -2,6 +2,7 @@ import uuid
 import zoneinfo
 from datetime import timedelta
 
+import fsrs
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -134,7 +135,9 @@ class KeyPoint(models.Model):
         verbose_name = _("key point")
         verbose_name_plural = _("key points")
         constraints = [
-            models.UniqueConstraint(fields=["question", "position"], name="keypoint_unique_position"),
+            models.UniqueConstraint(
+                fields=["question", "position"], name="keypoint_unique_position"
+            ),
         ]
 
     def __str__(self):
@@ -200,6 +203,15 @@ class StudyProfile(models.Model):
         return (start + timedelta(days=1)).replace(tzinfo=self.zone)
 
 
+def profile_for(user) -> StudyProfile:
+    """The user's study profile, created on first use for users made before profiles existed."""
+    try:
+        return user.study_profile
+    except StudyProfile.DoesNotExist:
+        profile, _created = StudyProfile.objects.get_or_create(user=user)
+        return profile
+
+
 class CardState(models.IntegerChoices):
     # The same numbers as fsrs.State.
     LEARNING = 1, _("Learning")
@@ -250,6 +262,31 @@ class ReviewCard(models.Model):
 
     def __str__(self):
         return f"{self.user} · {self.question}"
+
+    def as_fsrs(self):
+        return fsrs.Card(
+            card_id=self.question_id,
+            state=fsrs.State(self.state),
+            step=self.step,
+            stability=self.stability,
+            difficulty=self.difficulty,
+            due=self.due,
+            last_review=self.last_review,
+        )
+
+    def take(self, card, *, lapsed=False):
+        """Copy the scheduler's new state onto this row after one review."""
+        self.state = int(card.state)
+        self.step = card.step
+        self.stability = card.stability
+        self.difficulty = card.difficulty
+        self.due = card.due
+        self.last_review = card.last_review
+        self.reps += 1
+        self.lapses += int(lapsed)
+
+    def retrievability(self, scheduler, now):
+        return scheduler.get_card_retrievability(self.as_fsrs(), now)
 
 
 class AttemptMode(models.TextChoices):
@@ -308,10 +345,12 @@ class Attempt(models.Model):
         constraints = [
             # One reveal can be graded once: double clicks and resends create nothing.
             models.UniqueConstraint(fields=["reveal_token"], name="attempt_unique_reveal_token"),
-            models.CheckConstraint(condition=models.Q(rating__gte=1, rating__lte=4),
-                                   name="attempt_rating_1_to_4"),
-            models.CheckConstraint(condition=models.Q(coverage__gte=0, coverage__lte=1),
-                                   name="attempt_coverage_0_to_1"),
+            models.CheckConstraint(
+                condition=models.Q(rating__gte=1, rating__lte=4), name="attempt_rating_1_to_4"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(coverage__gte=0, coverage__lte=1), name="attempt_coverage_0_to_1"
+            ),
             models.CheckConstraint(
                 condition=models.Q(text__length__lte=ATTEMPT_MAX_LENGTH),
                 name="attempt_text_max_length",

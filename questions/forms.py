@@ -1,0 +1,70 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.utils.translation import gettext_lazy as _
+
+from questions.models import ATTEMPT_MAX_LENGTH, Rating, StudyProfile, Topic
+
+
+class SignupForm(UserCreationForm):
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        help_text=_("Only used to reset a forgotten password."),
+    )
+
+    class Meta(UserCreationForm.Meta):
+        model = User
+        fields = ("username", "email")
+
+
+def time_zone_choices():
+    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class StudyProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=time_zone_choices)
+
+    class Meta:
+        model = StudyProfile
+        fields = ("time_zone", "new_per_day", "reviews_per_day", "desired_retention")
+        widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01"})}
+        help_texts = {
+            "time_zone": _("Days, streaks and daily limits start at midnight here."),
+            "new_per_day": _("How many questions you have not seen before to add each day."),
+            "desired_retention": _("Between 0.70 and 0.99. Higher means more frequent reviews."),
+        }
+
+
+class AttemptForm(forms.Form):
+    """What the practice screen posts on reveal; grading posts it again with the checklist."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Your answer"),
+        required=False,
+        strip=False,
+        max_length=ATTEMPT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+
+class GradeForm(AttemptForm):
+    rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
+    ticked = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, positions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ticked"].choices = [(p, p) for p in positions]
+
+
+class TopicFilterForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        queryset=Topic.objects.all(),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All topics"),
+        label=_("Topic"),
+    )

@@ -1,0 +1,29 @@
+import pytest
+
+from tests.factories import make_question, make_topic, make_user
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice")
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob")
+
+
+@pytest.fixture
+def topic(db):
+    return make_topic("预训练模型", slug="pretrained-models")
+
+
+@pytest.fixture
+def question(topic):
+    return make_question(topic=topic, title="预训练模型的基本概念")
+
+
+@pytest.fixture
+def alice_client(client, alice):
+    client.force_login(alice)
+    return client

@@ -1,0 +1,85 @@
+"""A small cast of objects for the tests. Every function takes overrides as keyword arguments."""
+
+import itertools
+
+from django.contrib.auth import get_user_model
+
+from questions.models import KeyPoint, Question, Topic
+
+_numbers = itertools.count(1)
+
+DEFAULT_POINTS = [
+    (
+        "高泛化能力",
+        "预训练模型通过在大规模数据上训练，获得了丰富的知识表示，从而在各种任务上表现出良好的泛化能力。",
+    ),
+    (
+        "减少数据需求",
+        "预训练模型可以减少特定任务所需的数据量，因为它们已经从大规模数据中学习到了许多通用特征。",
+    ),
+    (
+        "提高模型性能",
+        "预训练模型通常在多种任务上表现出良好的性能，这为特定任务提供了更好的性能基础。",
+    ),
+    (
+        "加速训练过程",
+        "预训练模型减少了从零开始训练所需的时间，因为模型已经具有了一定的权重初始化。",
+    ),
+]
+
+
+def make_user(username=None, password="correct-horse-battery", **kwargs):
+    username = username or f"user{next(_numbers)}"
+    return get_user_model().objects.create_user(username=username, password=password, **kwargs)
+
+
+def make_topic(name=None, **kwargs):
+    number = next(_numbers)
+    name = name or f"Topic {number}"
+    kwargs.setdefault("slug", f"topic-{number}")
+    return Topic.objects.create(name=name, **kwargs)
+
+
+def make_question(topic=None, key_points=DEFAULT_POINTS, **kwargs):
+    number = next(_numbers)
+    kwargs.setdefault("title", f"Question {number}")
+    kwargs.setdefault("prompt", "请解释什么是预训练模型？它有哪些优点？")
+    kwargs.setdefault(
+        "answer",
+        "\n".join(
+            f"{i}. **{label}：** {detail}" for i, (label, detail) in enumerate(key_points, 1)
+        ),
+    )
+    kwargs.setdefault("explanation", "预训练模型的核心思想是通过在大规模数据集上进行预训练。")
+    kwargs.setdefault("external_key", f"test:{number}")
+    kwargs.setdefault("position", number)
+    question = Question.objects.create(topic=topic or make_topic(), **kwargs)
+    KeyPoint.objects.bulk_create(
+        KeyPoint(question=question, position=i, label=label, detail=detail)
+        for i, (label, detail) in enumerate(key_points, 1)
+    )
+    return question
+
+
+def make_questions(count, topic=None, **kwargs):
+    """Many questions in few queries, for query-budget tests on a large bank."""
+    topic = topic or make_topic()
+    start = next(_numbers) * 100_000
+    questions = Question.objects.bulk_create(
+        Question(
+            topic=topic,
+            title=f"Bulk question {i}",
+            prompt="What is it?",
+            answer="1. **Point:** detail",
+            external_key=f"bulk:{start + i}",
+            position=start + i,
+            **kwargs,
+        )
+        for i in range(count)
+    )
+    if not questions or questions[0].pk is None:  # backends that do not return ids
+        questions = list(Question.objects.filter(external_key__startswith="bulk:").order_by("id"))
+    KeyPoint.objects.bulk_create(
+        KeyPoint(question=q, position=1, label="Point", detail="detail") for q in questions
+    )
+    return questions
