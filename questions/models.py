@@ -11,6 +11,7 @@ from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 ATTEMPT_MAX_LENGTH = 20_000
 
@@ -105,6 +106,7 @@ class Question(models.Model):
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = QuestionQuerySet.as_manager()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["source", "position", "id"]
@@ -129,6 +131,8 @@ class KeyPoint(models.Model):
     position = models.PositiveIntegerField(_("position"))
     label = models.CharField(_("label"), max_length=200, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["question", "position"]
@@ -173,6 +177,25 @@ class StudyProfile(models.Model):
         default=0.90,
         validators=[MinValueValidator(0.70), MaxValueValidator(0.99)],
         help_text=_("How likely you want to be to remember a question when it comes back."),
+    )
+    leech_threshold = models.PositiveSmallIntegerField(
+        _("leech threshold"),
+        default=8,
+        validators=[MinValueValidator(2), MaxValueValidator(100)],
+        help_text=_("A question failed (Again) this many times is marked as a leech."),
+    )
+    interview_date = models.DateField(
+        _("interview date"),
+        null=True,
+        blank=True,
+        help_text=_("Until this day nothing is scheduled after it; leave empty for normal study."),
+    )
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Interface language; empty follows the browser."),
     )
 
     class Meta:
@@ -242,6 +265,11 @@ class ReviewCard(models.Model):
     last_review = models.DateTimeField(_("last review"), null=True, blank=True)
     reps = models.PositiveIntegerField(_("reviews"), default=0)
     lapses = models.PositiveIntegerField(_("lapses"), default=0)
+    again_count = models.PositiveIntegerField(
+        _("failures"), default=0, help_text=_("Grades of Again; a leech past the threshold.")
+    )
+    suspended = models.BooleanField(_("suspended"), default=False)
+    skipped_until = models.DateTimeField(_("skipped until"), null=True, blank=True)
     created_at = models.DateTimeField(_("first seen"), default=timezone.now)
 
     objects = ReviewCardQuerySet.as_manager()
@@ -329,6 +357,7 @@ class Attempt(models.Model):
     mode = models.CharField(
         _("mode"), max_length=10, choices=AttemptMode.choices, default=AttemptMode.REVIEW
     )
+    hints_used = models.PositiveSmallIntegerField(_("hints used"), default=0)
     answer_snapshot = models.TextField(_("reference answer (as answered)"))
     key_points_snapshot = models.JSONField(
         _("key points (as answered)"), default=list, help_text=_("[[position, label, detail], …]")
@@ -368,3 +397,187 @@ class Attempt(models.Model):
 
     def get_absolute_url(self):
         return reverse("questions:attempt", args=[self.pk])
+
+
+class InterviewPlan(models.Model):
+    """An upcoming interview, for all topics (topic empty) or one topic."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_plans"
+    )
+    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, blank=True)
+    date = models.DateField(_("interview date"))
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("interview plan")
+        verbose_name_plural = _("interview plans")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "topic"], name="plan_unique_user_topic"),
+            models.UniqueConstraint(
+                fields=["user"], condition=models.Q(topic=None), name="plan_unique_user_all_topics"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.topic or _('all topics')} · {self.date}"
+
+
+class QuestionNote(models.Model):
+    """A user's private star and markdown note on one question."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_notes"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="notes")
+    starred = models.BooleanField(_("starred"), default=False)
+    text = models.TextField(_("note"), blank=True, max_length=10_000)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "question"], name="note_unique_user_question"),
+        ]
+        indexes = [
+            # /practice/?starred=1
+            models.Index(fields=["user", "starred"], name="note_user_starred"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.question}"
+
+
+class MockStatus(models.TextChoices):
+    ACTIVE = "active", _("In progress")
+    FINISHED = "finished", _("Finished")
+
+
+class MockSession(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mock_sessions"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, verbose_name=_("topics"))
+    seconds_per_question = models.PositiveIntegerField(
+        _("time per question (seconds)"),
+        default=180,
+        validators=[MinValueValidator(30), MaxValueValidator(3600)],
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MockStatus.choices, default=MockStatus.ACTIVE
+    )
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("mock interview")
+        verbose_name_plural = _("mock interviews")
+        indexes = [models.Index(fields=["user", "-created_at"], name="mock_user_created")]
+
+    def __str__(self):
+        return f"{self.user} · {self.created_at:%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("questions:mock_detail", args=[self.pk])
+
+
+class MockItem(models.Model):
+    """One question of a mock interview: its clock, the answer given, and later its grade."""
+
+    session = models.ForeignKey(MockSession, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(_("position"))
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="mock_items")
+    started_at = models.DateTimeField(_("shown"), null=True, blank=True)
+    deadline = models.DateTimeField(_("deadline"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    text = models.TextField(_("answer"), blank=True, max_length=ATTEMPT_MAX_LENGTH)
+    overtime = models.BooleanField(_("overtime"), default=False)
+    coverage = models.FloatField(_("coverage"), null=True, blank=True)
+    attempt = models.OneToOneField(
+        Attempt, on_delete=models.SET_NULL, null=True, blank=True, related_name="mock_item"
+    )
+
+    class Meta:
+        ordering = ["session", "position"]
+        verbose_name = _("mock interview question")
+        verbose_name_plural = _("mock interview questions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "position"], name="mockitem_unique_position"
+            ),
+            models.UniqueConstraint(fields=["session", "question"], name="mockitem_no_repeats"),
+        ]
+
+    def __str__(self):
+        return f"{self.session} · {self.position}. {self.question}"
+
+
+class ReportKind(models.TextChoices):
+    WRONG = "wrong", _("The answer is wrong")
+    UNCLEAR = "unclear", _("The question is unclear")
+    DUPLICATE = "duplicate", _("It duplicates another question")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class QuestionReport(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("problem"), max_length=10, choices=ReportKind.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        indexes = [
+            # Open reports per question in the admin.
+            models.Index(fields=["status", "question"], name="report_status_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.question} · {self.get_kind_display()}"
+
+
+class SimilarQuestion(models.Model):
+    """A near-duplicate pair found by `find_similar_questions`, stored in both directions."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="similar")
+    other = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("similarity"))
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["question", "-score"]
+        verbose_name = _("similar question")
+        verbose_name_plural = _("similar questions")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "other"], name="similar_unique_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(question=models.F("other")), name="similar_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question} ~ {self.other} ({self.score:.2f})"
