@@ -1,6 +1,6 @@
 from django.urls import path
 
-from questions import views
+from questions import history_urls, mock_urls, views
 
 app_name = "questions"
 
@@ -16,3 +16,5 @@ urlpatterns = [
     path("practice/<int:pk>/reveal/", views.reveal, name="reveal"),
     path("practice/<int:pk>/grade/", views.grade, name="grade"),
 ]
+
+urlpatterns += history_urls.urlpatterns + mock_urls.urlpatterns

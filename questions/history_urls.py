@@ -1,0 +1,3 @@
+"""URLs of the history pages; included by questions/urls.py under the questions namespace."""
+
+urlpatterns = []
