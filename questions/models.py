@@ -188,7 +188,10 @@ class StudyProfile(models.Model):
         _("interview date"),
         null=True,
         blank=True,
-        help_text=_("Until this day nothing is scheduled after it; leave empty for normal study."),
+        help_text=_(
+            "Until this day, nothing is scheduled after it and reviews come more often. "
+            "Leave empty for normal study."
+        ),
     )
     language = models.CharField(
         _("language"),
@@ -397,30 +400,6 @@ class Attempt(models.Model):
 
     def get_absolute_url(self):
         return reverse("questions:attempt", args=[self.pk])
-
-
-class InterviewPlan(models.Model):
-    """An upcoming interview, for all topics (topic empty) or one topic."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="interview_plans"
-    )
-    topic = models.ForeignKey(Topic, on_delete=models.CASCADE, null=True, blank=True)
-    date = models.DateField(_("interview date"))
-
-    class Meta:
-        ordering = ["date"]
-        verbose_name = _("interview plan")
-        verbose_name_plural = _("interview plans")
-        constraints = [
-            models.UniqueConstraint(fields=["user", "topic"], name="plan_unique_user_topic"),
-            models.UniqueConstraint(
-                fields=["user"], condition=models.Q(topic=None), name="plan_unique_user_all_topics"
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.user} · {self.topic or _('all topics')} · {self.date}"
 
 
 class QuestionNote(models.Model):
