@@ -3,9 +3,10 @@ import zoneinfo
 from django import forms
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import User
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import ATTEMPT_MAX_LENGTH, Rating, StudyProfile, Topic
+from questions.models import ATTEMPT_MAX_LENGTH, QuestionReport, Rating, StudyProfile, Topic
 
 
 class SignupForm(UserCreationForm):
@@ -29,13 +30,43 @@ class StudyProfileForm(forms.ModelForm):
 
     class Meta:
         model = StudyProfile
-        fields = ("time_zone", "new_per_day", "reviews_per_day", "desired_retention")
-        widgets = {"desired_retention": forms.NumberInput(attrs={"step": "0.01"})}
+        fields = (
+            "time_zone",
+            "new_per_day",
+            "reviews_per_day",
+            "desired_retention",
+            "leech_threshold",
+            "interview_date",
+        )
+        widgets = {
+            "desired_retention": forms.NumberInput(attrs={"step": "0.01"}),
+            "interview_date": forms.DateInput(attrs={"type": "date"}),
+        }
         help_texts = {
             "time_zone": _("Days, streaks and daily limits start at midnight here."),
             "new_per_day": _("How many questions you have not seen before to add each day."),
             "desired_retention": _("Between 0.70 and 0.99. Higher means more frequent reviews."),
         }
+
+    def clean_interview_date(self):
+        date = self.cleaned_data["interview_date"]
+        if date is not None and self.has_changed() and "interview_date" in self.changed_data:
+            today = (
+                timezone.now()
+                .astimezone(zoneinfo.ZoneInfo(self.cleaned_data.get("time_zone", "UTC")))
+                .date()
+            )
+            if date < today:
+                raise forms.ValidationError(_("The interview date cannot be in the past."))
+        return date
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = QuestionReport
+        fields = ("kind", "comment")
+        widgets = {"kind": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 3})}
+        labels = {"kind": _("What is wrong?"), "comment": _("Comment (optional)")}
 
 
 class AttemptForm(forms.Form):

@@ -249,8 +249,15 @@ class ReviewCardQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
 
+    def schedulable(self, now):
+        """Cards the scheduler may serve: not suspended, not skipped for today."""
+        return self.filter(suspended=False).filter(
+            models.Q(skipped_until__isnull=True) | models.Q(skipped_until__lte=now),
+            question__is_published=True,
+        )
+
     def due_for(self, user, now):
-        return self.filter(user=user, due__lte=now).order_by("due", "id")
+        return self.schedulable(now).filter(user=user, due__lte=now).order_by("due", "id")
 
 
 class ReviewCard(models.Model):
@@ -305,16 +312,40 @@ class ReviewCard(models.Model):
             last_review=self.last_review,
         )
 
-    def take(self, card, *, lapsed=False):
-        """Copy the scheduler's new state onto this row after one review."""
+    def _copy_state(self, card):
         self.state = int(card.state)
         self.step = card.step
         self.stability = card.stability
         self.difficulty = card.difficulty
         self.due = card.due
         self.last_review = card.last_review
+
+    def take(self, card, *, rating):
+        """Copy the scheduler's state after one review graded `rating` onto this row."""
+        reviewed_before = self.reps > 0
+        if reviewed_before and self.state == CardState.REVIEW and rating == Rating.AGAIN:
+            self.lapses += 1
+        self.again_count += int(rating == Rating.AGAIN)
         self.reps += 1
-        self.lapses += int(lapsed)
+        self.skipped_until = None
+        self._copy_state(card)
+
+    def rebuild(self, card, *, undone_rating, reps):
+        """After an undo: `card` is the state replayed from the `reps` attempts that remain."""
+        if reps == 0 and not self.suspended:
+            self.delete()
+            return
+        # The undone grade was a lapse if it failed a card that was in review before it.
+        if reps and int(card.state) == CardState.REVIEW and undone_rating == Rating.AGAIN:
+            self.lapses = max(self.lapses - 1, 0)
+        if undone_rating == Rating.AGAIN:
+            self.again_count = max(self.again_count - 1, 0)
+        self.reps = reps
+        self._copy_state(card)
+        self.save()
+
+    def is_leech(self, threshold):
+        return self.again_count >= threshold
 
     def retrievability(self, scheduler, now):
         return scheduler.get_card_retrievability(self.as_fsrs(), now)

@@ -8,16 +8,42 @@ that replaying a card's attempts always rebuilds the same state.
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
-from fsrs import Card, Rating, Scheduler, State
+from fsrs import Card, Rating, ReviewLog, Scheduler
 
 from questions.models import Attempt, Question, ReviewCard, StudyProfile
 
+# Retention asked for in the last days before an interview (never lower than the user's own).
+INTERVIEW_RETENTION = [(3, 0.97), (14, 0.95)]
 
-def scheduler_for(profile: StudyProfile) -> Scheduler:
-    return Scheduler(desired_retention=profile.desired_retention, enable_fuzzing=False)
+
+def interview_days_left(profile: StudyProfile, now):
+    """Whole days until the user's interview, or None when none is coming."""
+    if profile.interview_date is None:
+        return None
+    days = (profile.interview_date - profile.start_of_day(now).date()).days
+    return days if days >= 0 else None
+
+
+def scheduler_for(profile: StudyProfile, now) -> Scheduler:
+    """The user's scheduler. Before an interview, intervals stop at the interview day and the
+    retention rises as the day comes closer; after it, scheduling is back to normal."""
+    retention = profile.desired_retention
+    maximum_interval = 36500
+    days_left = interview_days_left(profile, now)
+    if days_left is not None:
+        maximum_interval = max(days_left, 1)
+        for within, boosted in INTERVIEW_RETENTION:
+            if days_left <= within:
+                retention = max(retention, boosted)
+                break
+    return Scheduler(
+        desired_retention=retention, maximum_interval=maximum_interval, enable_fuzzing=False
+    )
 
 
 def new_fsrs_card(question_id: int) -> Card:
@@ -57,27 +83,42 @@ class DayProgress:
     reviewed_today: int
     due_left: int
     new_left: int
-    new_today: int
+    reviews_left: int
+
+
+def _count(queryset):
+    """A correlated COUNT(*) as a scalar subquery (0, not NULL, when nothing matches)."""
+    counted = queryset.order_by().values("user").annotate(n=Count("id")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def day_progress(user, profile: StudyProfile, now) -> DayProgress:
-    """Two queries: the user's cards (due now, introduced today) and today's attempts."""
+    """One query: today's attempts, the cards due now and the new cards started today."""
     day_start = profile.start_of_day(now)
-    cards = ReviewCard.objects.filter(user=user).aggregate(
-        due=Count("id", filter=Q(due__lte=now, question__is_published=True)),
-        new_today=Count("id", filter=Q(created_at__gte=day_start)),
+    mine = {"user": OuterRef("pk")}
+    counts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            reviewed=_count(Attempt.objects.filter(**mine, created_at__gte=day_start)),
+            due=_count(ReviewCard.objects.schedulable(now).filter(**mine, due__lte=now)),
+            new_today=_count(
+                ReviewCard.objects.filter(**mine, created_at__gte=day_start, reps__gt=0)
+            ),
+        )
+        .values("reviewed", "due", "new_today")
+        .get()
     )
-    reviewed = Attempt.objects.filter(user=user, created_at__gte=day_start).count()
     return DayProgress(
-        reviewed_today=reviewed,
-        due_left=cards["due"],
-        new_left=max(profile.new_per_day - cards["new_today"], 0),
-        new_today=cards["new_today"],
+        reviewed_today=counts["reviewed"],
+        due_left=counts["due"],
+        new_left=max(profile.new_per_day - counts["new_today"], 0),
+        reviews_left=max(profile.reviews_per_day - counts["reviewed"], 0),
     )
 
 
 def next_due_card(user, now, topic=None):
-    cards = ReviewCard.objects.due_for(user, now).filter(question__is_published=True)
+    cards = ReviewCard.objects.due_for(user, now)
     if topic is not None:
         cards = cards.filter(question__topic=topic)
     return cards.select_related("question", "question__topic").first()
@@ -95,20 +136,56 @@ def next_new_question(user, topic=None):
 
 
 def next_question(user, progress: DayProgress, now, topic=None):
-    """Due cards first, most overdue first; then new questions in bank order, up to the limit."""
-    card = next_due_card(user, now, topic)
-    if card is not None:
-        return card.question, card
+    """Due cards first, most overdue first, while reviews are left today; then new questions in
+    bank order, up to the daily new limit. Returns (question, card or None)."""
+    if progress.reviews_left > 0:
+        card = next_due_card(user, now, topic)
+        if card is not None:
+            return card.question, card
     if progress.new_left > 0:
         return next_new_question(user, topic), None
     return None, None
 
 
-def next_review_time(user, topic=None):
-    cards = ReviewCard.objects.filter(user=user, question__is_published=True)
+def next_review_time(user, now, topic=None):
+    cards = ReviewCard.objects.schedulable(now).filter(user=user)
     if topic is not None:
         cards = cards.filter(question__topic=topic)
     return cards.order_by("due").values_list("due", flat=True).first()
+
+
+def next_focus_question(user, profile, now, question_ids, topic=None):
+    """The first of `question_ids` (in their order) not answered today and not suspended or
+    skipped: the drill queues (starred, missed points, before my interview)."""
+    question_ids = list(question_ids)[:1000]
+    answered_today = Attempt.objects.filter(
+        user=user, question=OuterRef("pk"), created_at__gte=profile.start_of_day(now)
+    )
+    set_aside = ReviewCard.objects.filter(user=user, question=OuterRef("pk")).exclude(
+        pk__in=ReviewCard.objects.schedulable(now).filter(user=user).values("pk")
+    )
+    candidates = (
+        Question.objects.published()
+        .in_topic(topic)
+        .filter(pk__in=question_ids)
+        .exclude(Exists(answered_today))
+        .exclude(Exists(set_aside))
+        .select_related("topic")
+    )
+    by_id = {question.pk: question for question in candidates}
+    return next((by_id[pk] for pk in question_ids if pk in by_id), None)
+
+
+def interview_queue(user, scheduler, now, topic=None):
+    """Question ids for "before my interview": never seen first (bank order), then the seen
+    ones, lowest retrievability first. Loads one row per card of the user (bounded by the bank)."""
+    questions = Question.objects.published().in_topic(topic)
+    unseen = list(
+        questions.exclude(review_cards__user=user).in_bank_order().values_list("pk", flat=True)
+    )
+    cards = ReviewCard.objects.filter(user=user, question__in=questions, reps__gt=0)
+    seen = sorted(cards, key=lambda card: (card.retrievability(scheduler, now), -card.lapses))
+    return unseen + [card.question_id for card in seen]
 
 
 class AlreadyGraded(Exception):
@@ -144,6 +221,7 @@ def _record_grade(
     ticked,
     coverage,
     rating,
+    hints_used,
     mode,
     token,
     time_spent,
@@ -157,6 +235,7 @@ def _record_grade(
             ticked=sorted(ticked),
             coverage=coverage,
             rating=rating,
+            hints_used=hints_used,
             mode=mode,
             reveal_token=token,
             time_spent=time_spent,
@@ -169,18 +248,64 @@ def _record_grade(
 
     # Locked so that concurrent grades of one card apply one after the other.
     card = ReviewCard.objects.select_for_update().filter(user=user, question=question).first()
-    scheduler = scheduler_for(profile)
+    scheduler = scheduler_for(profile, now)
     if card is None:
         updated, _log = scheduler.review_card(new_fsrs_card(question.pk), Rating(rating), now)
         card = ReviewCard(user=user, question=question, created_at=now)
-        card.take(updated)
+        card.take(updated, rating=rating)
         try:
             card.save(force_insert=True)
         except IntegrityError as error:
             raise _CardCreatedMeanwhile from error
     else:
-        previous = card.as_fsrs()
-        updated, _log = scheduler.review_card(previous, Rating(rating), now)
-        card.take(updated, lapsed=previous.state == State.Review and rating == Rating.Again)
+        updated, _log = scheduler.review_card(card.as_fsrs(), Rating(rating), now)
+        card.take(updated, rating=rating)
         card.save()
     return attempt, card
+
+
+class NothingToUndo(Exception):
+    pass
+
+
+def replay(question_id, attempts, scheduler) -> Card:
+    """The card FSRS arrives at from these attempts (oldest first), starting from a new card."""
+    logs = [
+        ReviewLog(
+            card_id=question_id,
+            rating=Rating(attempt.rating),
+            review_datetime=attempt.created_at,
+            review_duration=None,
+        )
+        for attempt in attempts
+    ]
+    return scheduler.reschedule_card(new_fsrs_card(question_id), logs)
+
+
+@transaction.atomic
+def undo_grade(user, profile, attempt_id, now) -> Attempt:
+    """Delete the user's latest attempt and rebuild its card from the attempts that remain.
+
+    Only the latest attempt can be undone. The card is locked first, so of two concurrent
+    undos (a double click) one deletes and the other finds nothing to undo.
+    """
+    latest = Attempt.objects.for_user(user).newest_first().select_related("question").first()
+    if latest is None or latest.pk != attempt_id:
+        raise NothingToUndo
+    card = ReviewCard.objects.select_for_update().filter(user=user, question_id=latest.question_id)
+    card = card.first()
+    deleted, _counts = Attempt.objects.filter(pk=latest.pk).delete()
+    if not deleted:
+        raise NothingToUndo
+    if card is not None:
+        remaining = Attempt.objects.filter(user=user, question_id=latest.question_id)
+        card.rebuild(
+            replay(
+                latest.question_id,
+                remaining.order_by("created_at", "id"),
+                scheduler_for(profile, now),
+            ),
+            undone_rating=latest.rating,
+            reps=remaining.count(),
+        )
+    return latest

@@ -95,6 +95,7 @@ class TestPracticePage:
             state=CardState.LEARNING,
             due=now + timedelta(days=9),
             created_at=now.replace(hour=15),
+            reps=1,
         )
         profile.new_per_day = 1
         assert day_progress(alice, profile, now).new_left == 1

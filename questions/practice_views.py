@@ -1,0 +1,507 @@
+"""The practice screen: next question → reveal → checklist → grade, and its study controls.
+
+Every action is a form that works without JavaScript (full page, POST then redirect); with htmx
+the same views return the `practice-panel` or `answer-panel` partial of practice.html.
+"""
+
+import random
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import push_url, trigger_client_event
+
+from questions import scheduling
+from questions.coverage import overall_coverage, score_key_points, suggest_rating
+from questions.forms import AttemptForm, GradeForm, ReportForm
+from questions.models import (
+    AttemptMode,
+    CardState,
+    Question,
+    QuestionNote,
+    Rating,
+    ReviewCard,
+    Topic,
+    profile_for,
+)
+
+# A practice screen left open longer than this must be reloaded before it can be graded.
+TOKEN_MAX_AGE = timedelta(days=2)
+TOKEN_SALT = "questions.practice"
+# The drill queues: /practice/?starred=1 and /practice/?focus=missed|interview.
+FOCUS_QUEUES = ("starred", "missed", "interview")
+
+
+def _get_published_question(pk):
+    return get_object_or_404(Question.objects.published().select_related("topic"), pk=pk)
+
+
+# --- Tokens: one per question shown, signed, used once -----------------------------------------
+
+
+def _make_token(user, question, mode, now):
+    """Who, which question, in which mode, since when, and a unique id for this showing."""
+    payload = {
+        "u": user.pk,
+        "q": question.pk,
+        "m": mode,
+        "t": now.timestamp(),
+        "n": uuid.uuid4().hex,
+    }
+    return signing.dumps(payload, salt=TOKEN_SALT)
+
+
+class BadToken(Exception):
+    pass
+
+
+def _read_token(value, user, question):
+    try:
+        payload = signing.loads(value, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
+    except signing.SignatureExpired as error:
+        raise BadToken(_("This practice screen has expired. Reload the page.")) from error
+    except signing.BadSignature as error:
+        raise BadToken(_("The practice token is invalid. Reload the page.")) from error
+    if payload.get("u") != user.pk or payload.get("q") != question.pk:
+        raise BadToken(_("The practice token does not belong to this question."))
+    if payload.get("m") not in AttemptMode.values:
+        raise BadToken(_("The practice token is invalid. Reload the page."))
+    return payload
+
+
+def _bad_request(request, message):
+    template = "questions/bad_request.html" + ("#alert" if request.htmx else "")
+    return render(request, template, {"message": message}, status=400)
+
+
+# --- Queues --------------------------------------------------------------------------------------
+
+
+class Queue:
+    """Which questions this practice session draws from: topic, mode and drill focus."""
+
+    def __init__(self, request, mode=AttemptMode.REVIEW):
+        data = request.POST if request.method == "POST" else request.GET
+        slug = data.get("topic")
+        self.topic = get_object_or_404(Topic, slug=slug) if slug else None
+        self.mode = mode
+        focus = "starred" if data.get("starred") == "1" else data.get("focus", "")
+        self.focus = focus if focus in FOCUS_QUEUES else ""
+
+    def url(self):
+        if self.mode == AttemptMode.RANDOM:
+            base, params = reverse("questions:practice_random"), {}
+        else:
+            base, params = reverse("questions:practice"), {}
+            if self.focus == "starred":
+                params["starred"] = "1"
+            elif self.focus:
+                params["focus"] = self.focus
+        if self.topic:
+            params["topic"] = self.topic.slug
+        return f"{base}?{urlencode(params)}" if params else base
+
+    def hidden_fields(self):
+        fields = {"topic": self.topic.slug if self.topic else "", "focus": self.focus}
+        return {name: value for name, value in fields.items() if value}
+
+    def next_question(self, user, profile, now):
+        """(question, card) to show next; (None, None) when this queue is empty for now."""
+        if self.mode == AttemptMode.RANDOM:
+            return _random_question(self.topic), None
+        if self.focus:
+            ids = self._focus_ids(user, profile, now)
+            question = scheduling.next_focus_question(user, profile, now, ids, self.topic)
+            return question, None
+        progress = scheduling.day_progress(user, profile, now)
+        return scheduling.next_question(user, progress, now, self.topic)
+
+    def _focus_ids(self, user, profile, now):
+        if self.focus == "starred":
+            return QuestionNote.objects.filter(user=user, starred=True).values_list(
+                "question_id", flat=True
+            )
+        if self.focus == "missed":
+            from questions.stats import questions_with_missed_points
+
+            return questions_with_missed_points(user, limit=200)
+        scheduler = scheduling.scheduler_for(profile, now)
+        return scheduling.interview_queue(user, scheduler, now, self.topic)
+
+
+def _random_question(topic):
+    questions = Question.objects.published().in_topic(topic)
+    count = questions.count()
+    if count == 0:
+        return None
+    return questions.select_related("topic").order_by("id")[random.randrange(count)]
+
+
+# --- Rendering -------------------------------------------------------------------------------
+
+
+def _question_context(request, queue, question, now, *, card=None, form=None, hints=0):
+    profile = profile_for(request.user)
+    mode = queue.mode
+    return {
+        "queue": queue,
+        "question": question,
+        "mode": mode,
+        "card": card,
+        "is_leech": card is not None and card.is_leech(profile.leech_threshold),
+        "hints": hints,
+        "form": form
+        or AttemptForm(initial={"token": _make_token(request.user, question, mode, now)}),
+    }
+
+
+def _empty_context(request, queue, now):
+    return {
+        "queue": queue,
+        "question": None,
+        "next_due": scheduling.next_review_time(request.user, now, queue.topic),
+    }
+
+
+def _next_context(request, queue, now):
+    profile = profile_for(request.user)
+    question, card = queue.next_question(request.user, profile, now)
+    if question is None:
+        context = _empty_context(request, queue, now)
+    else:
+        context = _question_context(request, queue, question, now, card=card)
+    # Without JavaScript, the grade redirected here: offer its undo once.
+    if not request.htmx and "undo" in request.session:
+        context["undo"] = request.session.pop("undo")
+    return context
+
+
+def _render(request, context, *, partial="practice-panel"):
+    if request.htmx:
+        return render(request, f"questions/practice.html#{partial}", context)
+    profile = profile_for(request.user)
+    context["progress"] = scheduling.day_progress(request.user, profile, timezone.now())
+    context["interview_days_left"] = scheduling.interview_days_left(profile, timezone.now())
+    return render(request, "questions/practice.html", context)
+
+
+# --- Pages -----------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+@never_cache
+def practice(request):
+    queue = Queue(request)
+    return _render(request, _next_context(request, queue, timezone.now()))
+
+
+@require_GET
+@login_required
+@never_cache
+def practice_question(request, pk):
+    question = _get_published_question(pk)
+    queue = Queue(request, mode=AttemptMode.BROWSE)
+    card = ReviewCard.objects.filter(user=request.user, question=question).first()
+    context = _question_context(request, queue, question, timezone.now(), card=card)
+    return _render(request, context)
+
+
+@require_GET
+@login_required
+@never_cache
+def practice_random(request):
+    queue = Queue(request, mode=AttemptMode.RANDOM)
+    return _render(request, _next_context(request, queue, timezone.now()))
+
+
+@require_GET
+@login_required
+@never_cache
+def progress(request):
+    profile = profile_for(request.user)
+    now = timezone.now()
+    context = {
+        "progress": scheduling.day_progress(request.user, profile, now),
+        "interview_days_left": scheduling.interview_days_left(profile, now),
+    }
+    return render(request, "questions/practice.html#day-progress", context)
+
+
+def _hints_from(request, key_points):
+    try:
+        hints = int(request.POST.get("hints", 0))
+    except ValueError:
+        return 0
+    return min(max(hints, 0), len(key_points))
+
+
+@require_POST
+@login_required
+def hint(request, pk):
+    """Show the label of one more key point before revealing; each hint lowers the grade."""
+    question = _get_published_question(pk)
+    form = AttemptForm(request.POST)
+    if not form.is_valid():
+        return _bad_request(request, _("The practice token is missing. Reload the page."))
+    try:
+        payload = _read_token(form.cleaned_data["token"], request.user, question)
+    except BadToken as error:
+        return _bad_request(request, str(error))
+    key_points = list(question.key_points.all())
+    hints = min(_hints_from(request, key_points) + 1, len(key_points))
+    queue = Queue(request, mode=payload["m"])
+    context = _question_context(request, queue, question, timezone.now(), form=form, hints=hints)
+    context["hint_labels"] = [point.label or point.detail[:40] for point in key_points[:hints]]
+    return _render(request, context)
+
+
+@require_POST
+@login_required
+def reveal(request, pk):
+    question = _get_published_question(pk)
+    form = AttemptForm(request.POST)
+    token = request.POST.get("token", "")
+    if not token:
+        return _bad_request(request, _("The practice token is missing. Reload the page."))
+    try:
+        payload = _read_token(token, request.user, question)
+    except BadToken as error:
+        return _bad_request(request, str(error))
+    queue = Queue(request, mode=payload["m"])
+    now = timezone.now()
+    key_points = list(question.key_points.all())
+    hints = _hints_from(request, key_points)
+    if not form.is_valid():
+        context = _question_context(request, queue, question, now, form=form, hints=hints)
+        return _render(request, context)
+
+    text = form.cleaned_data["text"]
+    scores = score_key_points(text, [point.as_pair() for point in key_points])
+    coverage = overall_coverage(scores)
+    card = ReviewCard.objects.filter(user=request.user, question=question).first()
+    profile = profile_for(request.user)
+    fsrs_card = card.as_fsrs() if card and card.reps else scheduling.new_fsrs_card(question.pk)
+    intervals = scheduling.preview_intervals(scheduling.scheduler_for(profile, now), fsrs_card, now)
+    suggested = suggest_rating(coverage, hints)
+    context = {
+        "queue": queue,
+        "question": question,
+        "mode": payload["m"],
+        "form": form,
+        "hints": hints,
+        "card": card,
+        "is_leech": card is not None and card.is_leech(profile.leech_threshold),
+        "points": [
+            {"point": point, "covered": score.covered}
+            for point, score in zip(key_points, scores, strict=True)
+        ],
+        "coverage": coverage,
+        "grades": [
+            {
+                "value": rating.value,
+                "label": rating.label,
+                "css": rating.name.lower(),
+                "interval": scheduling.format_interval(intervals[rating.value]),
+                "suggested": rating.value == suggested,
+            }
+            for rating in Rating
+        ],
+    }
+    return _render(request, context, partial="answer-panel")
+
+
+@require_POST
+@login_required
+def grade(request, pk):
+    question = _get_published_question(pk)
+    key_points = list(question.key_points.all())
+    form = GradeForm(request.POST, positions=[point.position for point in key_points])
+    if not form.is_valid():
+        if "rating" in form.errors:
+            return _bad_request(request, _("Choose a grade: Again, Hard, Good or Easy (1–4)."))
+        if "token" in form.errors:
+            return _bad_request(request, _("The practice token is missing. Reload the page."))
+        return _bad_request(request, " ".join(m for errs in form.errors.values() for m in errs))
+    try:
+        payload = _read_token(form.cleaned_data["token"], request.user, question)
+    except BadToken as error:
+        return _bad_request(request, str(error))
+
+    now = timezone.now()
+    text = form.cleaned_data["text"]
+    coverage = overall_coverage(score_key_points(text, [p.as_pair() for p in key_points]))
+    shown_at = datetime.fromtimestamp(payload["t"], tz=UTC)
+    try:
+        attempt, card = scheduling.record_grade(
+            user=request.user,
+            profile=profile_for(request.user),
+            question=question,
+            key_points=key_points,
+            text=text,
+            ticked=form.cleaned_data["ticked"],
+            coverage=coverage,
+            rating=form.cleaned_data["rating"],
+            hints_used=_hints_from(request, key_points),
+            mode=payload["m"],
+            token=uuid.UUID(payload["n"]),
+            time_spent=max(now - shown_at, timedelta(0)),
+            now=now,
+        )
+    except scheduling.AlreadyGraded:
+        return _bad_request(request, _("This answer has already been graded."))
+
+    queue = Queue(request, mode=payload["m"])
+    if payload["m"] == AttemptMode.BROWSE:
+        queue.mode = AttemptMode.REVIEW
+    if not request.htmx:
+        messages.success(request, _graded_message(attempt, card))
+        request.session["undo"] = _undo_token(attempt)
+        return redirect(queue.url())
+    context = _next_context(request, queue, now)
+    context["graded"] = {"attempt": attempt, "card": card, "undo": _undo_token(attempt)}
+    response = render(request, "questions/practice.html#practice-panel", context)
+    push_url(response, queue.url())
+    trigger_client_event(response, "attemptGraded")
+    return response
+
+
+def _graded_message(attempt, card):
+    return _("Graded “%(title)s” %(rating)s. It comes back in %(when)s.") % {
+        "title": attempt.question.title,
+        "rating": attempt.get_rating_display(),
+        "when": scheduling.format_interval(card.due - attempt.created_at),
+    }
+
+
+UNDO_SALT = "questions.undo"
+
+
+def _undo_token(attempt):
+    return signing.dumps(attempt.pk, salt=UNDO_SALT)
+
+
+@require_POST
+@login_required
+def undo(request):
+    """Take back the latest grade: the attempt goes, the card is rebuilt from the rest, and the
+    question comes back with the answer that was written.
+
+    The signed attempt id comes from the grade's response; it works while that attempt is the
+    user's latest, and once, since undoing deletes the attempt.
+    """
+    try:
+        attempt_id = signing.loads(request.POST.get("undo", ""), salt=UNDO_SALT)
+    except signing.BadSignature:
+        return _bad_request(request, _("There is nothing to undo."))
+    now = timezone.now()
+    try:
+        attempt = scheduling.undo_grade(request.user, profile_for(request.user), attempt_id, now)
+    except scheduling.NothingToUndo:
+        message = _("There is nothing to undo: only your latest grade can be undone, once.")
+        return _bad_request(request, message)
+    queue = Queue(request, mode=attempt.mode)
+    form = AttemptForm(
+        initial={
+            "token": _make_token(request.user, attempt.question, attempt.mode, now),
+            "text": attempt.text,
+        }
+    )
+    if not request.htmx:
+        messages.info(request, _("Grade undone. The question is back."))
+        return redirect("questions:practice_question", pk=attempt.question_id)
+    context = _question_context(request, queue, attempt.question, now, form=form)
+    context["undone"] = True
+    response = render(request, "questions/practice.html#practice-panel", context)
+    trigger_client_event(response, "attemptGraded")
+    return response
+
+
+def _card_for_control(user, question, now):
+    """The card that carries skip and suspend; made for a question never answered yet."""
+    card, _created = ReviewCard.objects.select_for_update().get_or_create(
+        user=user,
+        question=question,
+        defaults={"state": CardState.LEARNING, "step": 0, "due": now, "created_at": now},
+    )
+    return card
+
+
+@require_POST
+@login_required
+def skip(request, pk):
+    """Hide the question until tomorrow (the user's midnight); nothing is recorded."""
+    question = _get_published_question(pk)
+    now = timezone.now()
+    profile = profile_for(request.user)
+    with transaction.atomic():
+        card = _card_for_control(request.user, question, now)
+        card.skipped_until = profile.start_of_next_day(now)
+        card.save(update_fields=["skipped_until"])
+    queue = Queue(request)
+    notice = _("Skipped “%(title)s” until tomorrow.") % {"title": question.title}
+    return _after_control(request, queue, notice, now)
+
+
+@require_POST
+@login_required
+def suspend(request, pk):
+    """Suspend or unsuspend (`suspended=0`) a question: suspended ones are never scheduled."""
+    question = _get_published_question(pk)
+    suspended = request.POST.get("suspended", "1") != "0"
+    now = timezone.now()
+    with transaction.atomic():
+        card = _card_for_control(request.user, question, now)
+        card.suspended = suspended
+        card.save(update_fields=["suspended"])
+    if suspended:
+        message = _("Suspended “%(title)s”. Unsuspend it from its page or your settings.")
+    else:
+        message = _("“%(title)s” is back in your reviews.")
+    notice = message % {"title": question.title}
+    back_to = request.POST.get("next")
+    if back_to in ("settings", "question"):
+        messages.success(request, notice)
+        return redirect("study_settings" if back_to == "settings" else question.get_absolute_url())
+    return _after_control(request, Queue(request), notice, now)
+
+
+def _after_control(request, queue, notice, now):
+    """After skip or suspend from the practice screen: on to the next question."""
+    if not request.htmx:
+        messages.info(request, notice)
+        return redirect(queue.url())
+    context = _next_context(request, queue, now)
+    context["notice"] = notice
+    response = render(request, "questions/practice.html#practice-panel", context)
+    trigger_client_event(response, "attemptGraded")
+    return response
+
+
+@require_POST
+@login_required
+def report(request, pk):
+    """Report a problem with a question to the editors; the reporter sees its status later."""
+    question = _get_published_question(pk)
+    form = ReportForm(request.POST)
+    if not form.is_valid():
+        errors = " ".join(error for errors in form.errors.values() for error in errors)
+        return _bad_request(request, _("The report was not sent: %(errors)s") % {"errors": errors})
+    form.instance.user = request.user
+    form.instance.question = question
+    form.save()
+    notice = _("Thank you. The editors will look at “%(title)s”.") % {"title": question.title}
+    if request.htmx:
+        return render(request, "questions/_report.html#report-sent", {"notice": notice})
+    messages.success(request, notice)
+    return redirect(question)
