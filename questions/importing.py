@@ -23,6 +23,7 @@ JSON is what export_questions writes: {"format": JSON_FORMAT, "version": 1, "que
 import json
 import re
 import urllib.parse
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
@@ -58,7 +59,8 @@ MAX_LENGTHS = {
 
 HEADING_RE = re.compile(r"^ {0,3}#{1,3}\s")
 QUESTION_HEADING_RE = re.compile(
-    r"^ {0,3}###\s*(?:题目|question(?![a-z]))\s*(?P<number>\d*)\s*[:：]?\s*(?P<title>.*?)\s*$",
+    r"^ {0,3}###\s*(?P<word>题目|question(?![a-z]))"
+    r"\s*(?P<number>\d*)\s*[:：]?\s*(?P<title>.*?)\s*$",
     re.IGNORECASE,
 )
 # A colon (either width) inside or right after the bold part is required, so a bold word that
@@ -77,7 +79,14 @@ SECTIONS = {
     "explanation": "explanation",
 }
 SECTION_ORDER = ["prompt", "answer", "explanation"]
-SECTION_MARKERS = {"prompt": "**题目：**", "answer": "**答案：**", "explanation": "**解析：**"}
+SECTION_MARKERS = {
+    "题目": {"prompt": "**题目：**", "answer": "**答案：**", "explanation": "**解析：**"},
+    "question": {
+        "prompt": "**Question:**",
+        "answer": "**Answer:**",
+        "explanation": "**Explanation:**",
+    },
+}
 METADATA_RE = re.compile(r"^\s*<!--(?P<body>.*)-->\s*$")
 METADATA_KEYS = {"key", "source", "topic", "difficulty", "language", "tags", "published"}
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
@@ -344,6 +353,7 @@ def _question_blocks(lines):
 def _parse_markdown_question(path, lines, start, end, options, errors):
     line_number = start + 1
     heading = QUESTION_HEADING_RE.match(lines[start])
+    markers = SECTION_MARKERS[heading["word"].lower()]
     found = len(errors)
     if not heading["number"]:
         errors.append(
@@ -362,7 +372,7 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
             name = SECTIONS[marker["word"].lower()]
             later = SECTION_ORDER[SECTION_ORDER.index(name) + 1 :]
             if name in sections or any(section in sections for section in later):
-                errors.append((path, index + 1, f"unexpected {SECTION_MARKERS[name]} marker here"))
+                errors.append((path, index + 1, f"unexpected {markers[name]} marker here"))
             else:
                 sections[name] = [marker["rest"]]
             continue
@@ -371,13 +381,13 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
         elif comment := METADATA_RE.match(line):
             metadata.update(_parse_metadata(path, index + 1, comment["body"], errors))
         elif line.strip():
-            errors.append((path, index + 1, "unexpected text before the **题目：** prompt marker"))
+            errors.append(
+                (path, index + 1, f"unexpected text before the {markers['prompt']} marker")
+            )
 
     for name in SECTION_ORDER[:2]:
         if name not in sections:
-            errors.append(
-                (path, line_number, f"the question has no {SECTION_MARKERS[name]} section")
-            )
+            errors.append((path, line_number, f"the question has no {markers[name]} section"))
     if len(errors) > found:
         return None
 
@@ -447,16 +457,16 @@ def key_points_from_answer(answer):
     """
     items, in_fence = [], False
     for line in answer.split("\n"):
+        code = in_fence or bool(FENCE_RE.match(line))
         if FENCE_RE.match(line):
             in_fence = not in_fence
-            continue
-        item = None if in_fence else ITEM_RE.match(line)
+        item = None if code else ITEM_RE.match(line)
         if item:
             items.append([item["text"].strip()])
-        elif items and items[-1] is not None and line[:1].isspace() and line.strip():
+        elif items and items[-1] is not None and not code and line[:1].isspace() and line.strip():
             items[-1].append(line.strip())
         elif items:
-            # Anything else closes the item, so later indented lines are not added to it.
+            # Anything else (code too) closes the item, so later indented lines stay out of it.
             items.append(None)
     return [_split_label("\n".join(item)) for item in items if item is not None]
 
@@ -654,15 +664,20 @@ def plan_import(parsed):
         raise ImportFileError(errors)
 
     topics, new_topics = _resolve_topics(parsed)
-    existing = {}
+    existing, old_points, old_tags = {}, defaultdict(list), defaultdict(list)
     for start in range(0, len(parsed), BATCH_SIZE):
         keys = [question.external_key for question in parsed[start : start + BATCH_SIZE]]
-        existing.update(
-            (question.external_key, question)
-            for question in Question.objects.filter(external_key__in=keys)
-            .select_related("topic")
-            .prefetch_related("key_points", "tags")
-        )
+        questions = Question.objects.filter(external_key__in=keys).select_related("topic")
+        existing.update((question.external_key, question) for question in questions)
+        # Plain values rather than prefetch_related(): building a model instance and a related
+        # manager per row was most of the time of a large re-import.
+        ids = [question.pk for question in questions]
+        points = KeyPoint.objects.filter(question_id__in=ids).order_by("question_id", "position")
+        for question_id, label, detail in points.values_list("question_id", "label", "detail"):
+            old_points[question_id].append((label, detail))
+        tags = Question.tags.through.objects.filter(question_id__in=ids)
+        for question_id, name in tags.values_list("question_id", "tag__name"):
+            old_tags[question_id].append(name)
 
     items = []
     for question in parsed:
@@ -671,7 +686,9 @@ def plan_import(parsed):
         if current is None:
             items.append(PlannedQuestion(question, CREATE, topic))
             continue
-        changes = _differences(current, question, topic)
+        changes = _differences(
+            current, question, topic, old_points[current.pk], sorted(old_tags[current.pk])
+        )
         action = UPDATE if changes else UNCHANGED
         items.append(PlannedQuestion(question, action, topic, current, changes))
     return ImportPlan(items=items, new_topics=new_topics)
@@ -709,7 +726,7 @@ def _resolve_topics(parsed):
     return resolved, new_topics
 
 
-def _differences(question, parsed, topic):
+def _differences(question, parsed, topic, old_points, old_tags):
     changes = {}
     for name in COPIED_FIELDS:
         old, new = getattr(question, name), getattr(parsed, name)
@@ -721,11 +738,8 @@ def _differences(question, parsed, topic):
             changes[name] = (old, new)
     if question.topic_id != topic.pk:
         changes["topic"] = (question.topic.name, topic.name)
-    if parsed.tags is not None:
-        old_tags = sorted(tag.name for tag in question.tags.all())
-        if old_tags != sorted(parsed.tags):
-            changes["tags"] = (old_tags, sorted(parsed.tags))
-    old_points = [point.as_pair() for point in question.key_points.all()]
+    if parsed.tags is not None and old_tags != sorted(parsed.tags):
+        changes["tags"] = (old_tags, sorted(parsed.tags))
     if old_points != parsed.key_points:
         changes["key_points"] = (old_points, parsed.key_points)
     return changes
@@ -802,6 +816,10 @@ def _update_questions(items, tags):
     now = timezone.now()
     changed_fields = {"updated_at"}
     new_points, changed_points, removed_points, retagged = [], [], [], []
+    points_by_question = defaultdict(dict)
+    repointed = [item.question.pk for item in items if "key_points" in item.changes]
+    for point in KeyPoint.objects.filter(question_id__in=repointed):
+        points_by_question[point.question_id][point.position] = point
     for item in items:
         question, changes = item.question, item.changes
         for name in COPIED_FIELDS + OPTIONAL_FIELDS:
@@ -814,7 +832,7 @@ def _update_questions(items, tags):
         question.updated_at = now
         if "key_points" in changes:
             # Key points are matched by position, so unchanged ones keep their rows.
-            old_points = {point.position: point for point in question.key_points.all()}
+            old_points = points_by_question[question.pk]
             for position, (label, detail) in enumerate(item.parsed.key_points, start=1):
                 point = old_points.pop(position, None)
                 if point is None:

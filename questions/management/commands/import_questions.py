@@ -75,6 +75,6 @@ class Command(BaseCommand):
             return None
 
         def report(done, total):
-            self.stderr.write(f"{done} of {total} questions written")
+            self.stderr.write(f"{done} of {total} questions processed")
 
         return report
