@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -6,8 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from questions import ratelimit
 from questions.forms import SignupForm, StudyProfileForm
-from questions.models import profile_for
+from questions.models import ReviewCard, profile_for
 
 
 def _safe_next(request, fallback):
@@ -22,6 +24,12 @@ def _safe_next(request, fallback):
 def signup(request):
     if request.user.is_authenticated:
         return redirect("questions:practice")
+    # Every signup POST counts, valid or not: a script creating accounts is slowed either way.
+    if request.method == "POST" and not ratelimit.hit(
+        "signup", ratelimit.client_ip(request), settings.SIGNUP_RATE_LIMIT, period=3600
+    ):
+        message = _("Too many signups from your network in the last hour. Try again later.")
+        return render(request, "429.html", {"message": message}, status=429)
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
@@ -43,4 +51,10 @@ def study_settings(request):
         form.save()
         messages.success(request, _("Your settings are saved."))
         return redirect("study_settings")
-    return render(request, "registration/settings.html", {"form": form})
+    suspended = (
+        ReviewCard.objects.filter(user=request.user, suspended=True)
+        .select_related("question")
+        .order_by("question__title")
+    )
+    context = {"form": form, "suspended": suspended}
+    return render(request, "registration/settings.html", context)

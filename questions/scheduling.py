@@ -35,8 +35,9 @@ def scheduler_for(profile: StudyProfile, now) -> Scheduler:
     retention = profile.desired_retention
     maximum_interval = 36500
     days_left = interview_days_left(profile, now)
-    if days_left is not None:
-        maximum_interval = max(days_left, 1)
+    # On the day itself no interval of a day or more can end before it: schedule normally.
+    if days_left:
+        maximum_interval = days_left
         for within, boosted in INTERVIEW_RETENTION:
             if days_left <= within:
                 retention = max(retention, boosted)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from questions import scheduling, search
-from questions.models import Attempt, Question, ReviewCard, Topic, profile_for
+from questions.models import Attempt, Question, QuestionReport, ReviewCard, Topic, profile_for
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +62,9 @@ def question_detail(request, pk):
             user=request.user, question=question
         ).newest_first()[:20]
         context["card"] = ReviewCard.objects.filter(user=request.user, question=question).first()
+        context["reports"] = QuestionReport.objects.filter(user=request.user, question=question)
+        card, profile = context["card"], profile_for(request.user)
+        context["is_leech"] = card is not None and card.is_leech(profile.leech_threshold)
     return render(request, "questions/question_detail.html", context)
 
 

@@ -101,6 +101,7 @@ class TestStudySettings:
                 "new_per_day": 5,
                 "reviews_per_day": 100,
                 "desired_retention": "0.85",
+                "leech_threshold": 8,
             },
         )
         assert response.status_code == 302
@@ -126,6 +127,7 @@ class TestStudySettings:
             "new_per_day": 10,
             "reviews_per_day": 200,
             "desired_retention": "0.9",
+            "leech_threshold": 8,
             field: value,
         }
         response = alice_client.post(reverse("study_settings"), data)
