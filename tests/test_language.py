@@ -41,3 +41,10 @@ def test_an_unknown_language_changes_nothing(client, alice):
 
 def test_the_switcher_is_post_only(client):
     assert client.get(reverse("set_language")).status_code == 405
+
+
+def test_the_practice_page_speaks_chinese_to_a_chinese_browser(alice_client, question):
+    response = alice_client.get("/practice/", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    body = response.content.decode()
+    assert "显示答案" in body
+    assert "Reveal answer" not in body
