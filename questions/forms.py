@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import ATTEMPT_MAX_LENGTH, QuestionReport, Rating, StudyProfile, Topic
+from questions.models import ATTEMPT_MAX_LENGTH, QuestionReport, Rating, StudyProfile
 
 
 class SignupForm(UserCreationForm):
@@ -89,13 +89,3 @@ class GradeForm(AttemptForm):
     def __init__(self, *args, positions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ticked"].choices = [(p, p) for p in positions]
-
-
-class TopicFilterForm(forms.Form):
-    topic = forms.ModelChoiceField(
-        queryset=Topic.objects.all(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All topics"),
-        label=_("Topic"),
-    )

@@ -21,14 +21,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url, trigger_client_event
 
-from questions import scheduling
+from questions import notes, scheduling
 from questions.coverage import overall_coverage, score_key_points, suggest_rating
 from questions.forms import AttemptForm, GradeForm, ReportForm
 from questions.models import (
     AttemptMode,
     CardState,
     Question,
-    QuestionNote,
     Rating,
     ReviewCard,
     Topic,
@@ -128,9 +127,7 @@ class Queue:
 
     def _focus_ids(self, user, profile, now):
         if self.focus == "starred":
-            return QuestionNote.objects.filter(user=user, starred=True).values_list(
-                "question_id", flat=True
-            )
+            return notes.starred_questions(user).values_list("pk", flat=True)
         if self.focus == "missed":
             from questions.stats import questions_with_missed_points
 

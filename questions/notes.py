@@ -1,0 +1,77 @@
+"""A user's stars and private notes on questions (one QuestionNote row per user and question)."""
+
+from django import forms
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
+
+from questions.models import Question, QuestionNote
+
+NOTE_MAX_LENGTH = QuestionNote._meta.get_field("text").max_length
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Your note"),
+        required=False,
+        strip=False,
+        max_length=NOTE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Private to you. Markdown works."),
+    )
+
+
+def note_for(user, question) -> QuestionNote | None:
+    """The user's note on the question, if any (one query)."""
+    return QuestionNote.objects.filter(user=user, question=question).first()
+
+
+def set_star(user, question, starred: bool) -> QuestionNote:
+    """Star or unstar. The form sends the state wanted, so a double click changes nothing."""
+    note, _created = QuestionNote.objects.update_or_create(
+        user=user, question=question, defaults={"starred": starred}
+    )
+    return note
+
+
+def save_text(user, question, text: str) -> QuestionNote:
+    note, _created = QuestionNote.objects.update_or_create(
+        user=user, question=question, defaults={"text": text.strip()}
+    )
+    return note
+
+
+def starred_question_ids(user):
+    """The ids of the questions the user starred, as a lazy queryset for `pk__in=` (a subquery)."""
+    return QuestionNote.objects.filter(user=user, starred=True).values("question_id")
+
+
+def starred_questions(user):
+    """The published questions the user starred, in bank order (for /practice/?starred=1)."""
+    return Question.objects.published().filter(pk__in=starred_question_ids(user)).in_bank_order()
+
+
+def safe_next(request, fallback: str) -> str:
+    """Where a no-JavaScript form goes back to: its `next` field when it is on this site."""
+    url = request.POST.get("next", "")
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return fallback
+
+
+def panel_context(request, question, note=None, form=None, next_url=None, saved=False) -> dict:
+    """What templates/questions/_note.html#note-panel needs."""
+    if next_url is None:
+        # A page reached by POST (the practice answer panel) cannot be reloaded with GET.
+        next_url = (
+            request.get_full_path() if request.method == "GET" else question.get_absolute_url()
+        )
+    return {
+        "question": question,
+        "note": note,
+        "form": form or NoteForm(initial={"text": note.text if note else ""}),
+        "next_url": next_url,
+        "request": request,
+        "saved": saved,
+    }

@@ -1,0 +1,208 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from questions.models import CardState, Question, ReviewCard, Tag
+from questions.search import Status
+from tests.factories import make_question, make_questions, make_topic, make_user
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("questions:list")
+
+
+def titles(response):
+    return [question.title for question in response.context["page"].object_list]
+
+
+def tagged(question, *names):
+    for name in names:
+        question.tags.add(Tag.objects.get_or_create(name=name)[0])
+    return question
+
+
+@pytest.fixture
+def bank(topic):
+    other = make_topic("System design", slug="system-design")
+    return {
+        "easy_ml": tagged(
+            make_question(topic=topic, title="Easy ML", difficulty="easy", position=3), "basics"
+        ),
+        "hard_ml": tagged(
+            make_question(topic=topic, title="Hard ML", difficulty="hard", position=1),
+            "basics",
+            "nlp",
+        ),
+        "medium_ml": tagged(
+            make_question(topic=topic, title="Medium ML", difficulty="medium", position=2), "nlp"
+        ),
+        "hard_sd": tagged(
+            make_question(topic=other, title="Hard SD", difficulty="hard", position=4), "basics"
+        ),
+    }
+
+
+class TestFilters:
+    def test_topic_tag_and_difficulty_combine(self, client, bank):
+        assert titles(client.get(LIST, {"topic": "pretrained-models"})) == [
+            "Hard ML",
+            "Medium ML",
+            "Easy ML",
+        ]
+        assert titles(client.get(LIST, {"tag": "basics"})) == ["Hard ML", "Easy ML", "Hard SD"]
+        assert titles(client.get(LIST, {"difficulty": "hard"})) == ["Hard ML", "Hard SD"]
+        assert titles(
+            client.get(LIST, {"topic": "pretrained-models", "tag": "basics", "difficulty": "hard"})
+        ) == ["Hard ML"]
+        assert titles(client.get(LIST, {"topic": "system-design", "tag": "nlp"})) == []
+
+    def test_the_filters_offer_topics_tags_and_difficulties(self, client, bank):
+        body = client.get(LIST).content.decode()
+        assert '<option value="system-design">System design</option>' in body
+        assert '<option value="nlp">nlp</option>' in body
+        assert '<option value="hard">Hard</option>' in body
+
+    def test_the_chosen_filters_stay_selected(self, client, bank):
+        body = client.get(LIST, {"tag": "nlp", "difficulty": "hard"}).content.decode()
+        assert '<option value="nlp" selected>nlp</option>' in body
+        assert '<option value="hard" selected>Hard</option>' in body
+
+    def test_an_unknown_tag_gets_a_clear_message_and_the_other_filters_still_apply(
+        self, client, bank
+    ):
+        response = client.get(LIST, {"tag": "nope", "difficulty": "hard"})
+        assert response.status_code == 200
+        assert "There is no such tag" in response.content.decode()
+        assert titles(response) == ["Hard ML", "Hard SD"]
+
+    def test_an_unknown_topic_gets_a_clear_message(self, client, bank):
+        response = client.get(LIST, {"topic": "nope", "tag": "nlp"})
+        assert "There is no such topic" in response.content.decode()
+        assert titles(response) == ["Hard ML", "Medium ML"]
+
+    @pytest.mark.parametrize(
+        ("name", "value", "message"),
+        [
+            ("difficulty", "impossible", "There is no such difficulty"),
+            ("sort", "random", "There is no such order"),
+        ],
+    )
+    def test_other_unknown_values_get_a_clear_message(self, client, bank, name, value, message):
+        response = client.get(LIST, {name: value})
+        assert response.status_code == 200
+        assert message in response.content.decode()
+        assert len(titles(response)) == 4
+
+    def test_the_topic_name_is_the_heading(self, client, bank):
+        body = client.get(LIST, {"topic": "system-design"}).content.decode()
+        assert "<h1>System design</h1>" in body
+
+
+class TestSorting:
+    def test_bank_order_is_the_default(self, client, bank):
+        assert titles(client.get(LIST)) == ["Hard ML", "Medium ML", "Easy ML", "Hard SD"]
+
+    def test_by_title(self, client, bank):
+        assert titles(client.get(LIST, {"sort": "title"})) == [
+            "Easy ML",
+            "Hard ML",
+            "Hard SD",
+            "Medium ML",
+        ]
+
+    def test_by_difficulty_easy_first_then_bank_order(self, client, bank):
+        assert titles(client.get(LIST, {"sort": "difficulty"})) == [
+            "Easy ML",
+            "Medium ML",
+            "Hard ML",
+            "Hard SD",
+        ]
+
+    def test_newest_first(self, client, bank):
+        now = timezone.now()
+        for age, question in enumerate(["hard_sd", "easy_ml", "medium_ml", "hard_ml"]):
+            Question.objects.filter(pk=bank[question].pk).update(
+                created_at=now - timedelta(days=age)
+            )
+        assert titles(client.get(LIST, {"sort": "newest"})) == [
+            "Hard SD",
+            "Easy ML",
+            "Medium ML",
+            "Hard ML",
+        ]
+
+
+def make_card(user, question, **fields):
+    now = timezone.now()
+    defaults = {
+        "state": CardState.REVIEW,
+        "stability": 5.0,
+        "difficulty": 5.0,
+        "due": now + timedelta(days=3),
+        "last_review": now - timedelta(days=2),
+        "reps": 2,
+    }
+    return ReviewCard.objects.create(user=user, question=question, **{**defaults, **fields})
+
+
+class TestStatus:
+    @pytest.fixture
+    def statuses(self, alice, bank):
+        now = timezone.now()
+        make_card(alice, bank["hard_ml"], due=now - timedelta(hours=1))
+        make_card(alice, bank["medium_ml"], stability=30.0, due=now + timedelta(days=30))
+        make_card(alice, bank["easy_ml"], state=CardState.LEARNING, stability=25.0)
+        return bank
+
+    def statuses_of(self, response):
+        return {row["question"].title: row["status"] for row in response.context["rows"]}
+
+    def test_it_shows_the_users_own_status_per_question(self, alice_client, statuses):
+        response = alice_client.get(LIST)
+        assert self.statuses_of(response) == {
+            "Hard ML": Status.DUE,
+            "Medium ML": Status.MASTERED,
+            "Easy ML": Status.LEARNING,  # stable, but still in learning steps
+            "Hard SD": Status.NEW,
+        }
+        body = response.content.decode()
+        for label in ["Due", "Mastered", "Learning", "New"]:
+            assert f"</span>{label}</span>" in body
+
+    def test_a_due_card_is_due_even_when_stable(self, alice_client, alice, bank):
+        make_card(alice, bank["hard_ml"], stability=90.0, due=timezone.now() - timedelta(days=1))
+        assert self.statuses_of(alice_client.get(LIST))["Hard ML"] == Status.DUE
+
+    def test_other_users_cards_do_not_count(self, client, statuses, bob):
+        client.force_login(bob)
+        assert set(self.statuses_of(client.get(LIST)).values()) == {Status.NEW}
+
+    def test_anonymous_visitors_see_no_status(self, client, statuses):
+        response = client.get(LIST)
+        assert all("status" not in row for row in response.context["rows"])
+        assert "Your status:" not in response.content.decode()
+
+
+class TestQueryBudget:
+    def test_it_does_not_grow_with_the_bank_or_the_cards(
+        self, client, alice, django_assert_max_num_queries
+    ):
+        questions = make_questions(300)
+        ReviewCard.objects.bulk_create(
+            ReviewCard(
+                user=alice,
+                question=question,
+                state=CardState.REVIEW,
+                stability=30,
+                due=timezone.now() + timedelta(days=i % 5 - 2),
+            )
+            for i, question in enumerate(questions[:100])
+        )
+        make_card(make_user(), questions[200])
+        client.force_login(alice)
+        # session, user, topics and tags for the filters, count, page with each status
+        with django_assert_max_num_queries(6):
+            response = client.get(LIST, {"tag": "", "sort": "difficulty"})
+        assert len(response.context["rows"]) == 25
