@@ -1,5 +1,4 @@
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -264,17 +263,13 @@ def test_a_hint_cannot_lower_again_any_further():
     assert suggest_rating(0.1, hints_used=2) == Rating.Again
 
 
-def test_an_attempt_of_the_maximum_length_is_scored_quickly():
+def test_an_attempt_of_the_maximum_length_is_scored():
     # The bank, run on past its end, makes a long attempt with thousands of distinct terms.
+    # (Its speed is measured by scripts, not asserted here.)
     attempt = (BANK.read_text(encoding="utf-8") * 2)[:ATTEMPT_MAX_LENGTH]
     points = PRETRAINED_ADVANTAGES + CACHE_TRADE_OFFS + bank_questions()[9]
 
-    started = time.perf_counter()
     scores = score_key_points(attempt, points)
-    elapsed = time.perf_counter() - started
 
     assert len(attempt) == ATTEMPT_MAX_LENGTH
     assert [score.covered for score in scores[:8]] == [True] * 4 + [False] * 4
-    # Generous for a slow CI machine: it takes milliseconds because the attempt's terms are
-    # collected once, not once per point.
-    assert elapsed < 0.5

@@ -237,6 +237,10 @@ class TestLeeches:
         page = alice_client.get(reverse("questions:practice_question", args=[question.pk]))
         assert "Leech" in page.content.decode()
         assert "Leech" in alice_client.get(question.get_absolute_url()).content.decode()
+        assert "Leech" in alice_client.get(reverse("questions:history")).content.decode()
+        stats_page = alice_client.get(reverse("questions:stats")).content.decode()
+        assert 'id="leech-heading"' in stats_page
+        assert question.title in stats_page.split('id="leech-heading"')[1].split("</section>")[0]
 
     def test_the_threshold_is_the_users(self, alice_client, alice, question):
         alice.study_profile.leech_threshold = 3
