@@ -6,6 +6,7 @@ refuses to start without what it needs instead of falling back to something unsa
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,8 @@ def env_list(name, default=""):
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # pytest gets a throwaway key; anything else without DEBUG must be given a real one.
 TESTING = "pytest" in sys.modules
+# scripts/bench.py sets it: adds the ceiling page of interview_prep/bench_urls.py, nothing else.
+BENCHMARK = env_bool("DJANGO_BENCHMARK", False)
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -73,10 +76,13 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "csp",
+    "axes",
     "simple_history",
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request (and the response) carries its id.
+    "questions.middleware.RequestIDMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -84,11 +90,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "questions.i18n.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last, as django-axes requires: it turns a lockout raised during login into its page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "interview_prep.urls"
@@ -128,11 +137,13 @@ if DATABASE_URL:
         )
     }
 else:
-    (BASE_DIR / "var").mkdir(exist_ok=True)
+    # DJANGO_SQLITE_PATH lets tests and one-off restores use a file of their own.
+    SQLITE_PATH = Path(env_str("DJANGO_SQLITE_PATH") or BASE_DIR / "var" / "db.sqlite3")
+    SQLITE_PATH.parent.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": BASE_DIR / "var" / "db.sqlite3",
+            "NAME": SQLITE_PATH,
             "CONN_MAX_AGE": CONN_MAX_AGE,
             "CONN_HEALTH_CHECKS": True,
         }
@@ -149,6 +160,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "interview_prep",
+            # Fail fast when Redis is unreachable instead of hanging every request (and healthz).
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
@@ -161,7 +174,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["questions.auth.ProfileBackend"]
+# Axes first: it refuses a locked-out (username, address) before any password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "questions.auth.ProfileBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "questions:practice"
 LOGOUT_REDIRECT_URL = "questions:home"
@@ -174,7 +188,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT") or BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -195,14 +209,40 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", False)
+# The test client speaks plain HTTP, so tests leave the redirect off unless asked.
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not (DEBUG or TESTING))
+# Health probes (the image's HEALTHCHECK, a load balancer) talk plain HTTP to the container.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# How many reverse proxies append to X-Forwarded-For in front of us (0: trust REMOTE_ADDR only).
+# The login lockout and the signup limit count per client address, so behind a proxy this must
+# be right, or every visitor shares the proxy's address.
+PROXY_COUNT = env_int("DJANGO_PROXY_COUNT", 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SILENCED_SYSTEM_CHECKS = env_list("DJANGO_SILENCED_SYSTEM_CHECKS")
+# security.W021 (no HSTS preload) is silenced unless preload is on: preloading is a promise for the
+# domain and all its subdomains that is hard to take back, so the site owner opts in explicitly.
+SILENCED_SYSTEM_CHECKS = env_list(
+    "DJANGO_SILENCED_SYSTEM_CHECKS", "" if SECURE_HSTS_PRELOAD else "security.W021"
+)
+
+# Login lockout (django-axes): 5 failures lock that username from that address for 15 minutes.
+# Per (username, address) pair, so an attacker cannot lock a victim out from elsewhere.
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "questions.ratelimit.client_ip"
+# Its INFO lines (one at every start) would land on stdout, inside `dumpdata > file` and the like.
+AXES_VERBOSE = False
+
+# Signup attempts (POSTs) allowed per client address per hour, counted in the cache (Redis when
+# REDIS_URL is set, so shared by every app server).
+SIGNUP_RATE_LIMIT = env_int("DJANGO_SIGNUP_RATE_LIMIT", 10)
 
 # Content-Security-Policy: no inline scripts or styles anywhere (htmx's indicator styles are
 # switched off by a meta tag in base.html and shipped in static/css/app.css instead).
@@ -220,11 +260,36 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One line per record on stdout (where containers collect logs), in key=value form, with the id
+# of the request that logged it; tracebacks follow their line. Django's own handlers are dropped
+# so that its records (django.request logs every 500 with its traceback) go to the same place.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "questions.middleware.RequestIDLogFilter"}},
+    "formatters": {
+        "keyvalue": {
+            "format": (
+                "%(asctime)s level=%(levelname)s logger=%(name)s request_id=%(request_id)s "
+                "%(message)s"
+            )
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "keyvalue",
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django": {"handlers": [], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+        "django.db.backends": {"level": "INFO"},
+    },
 }
+
+if TESTING:
+    # Hashing at production strength costs ~0.3 s per user; tests make hundreds of users.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

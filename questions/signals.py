@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from questions import similarity  # noqa: F401 - connects its receivers (near-duplicates)
 from questions.models import StudyProfile
 
 

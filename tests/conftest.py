@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from tests.factories import make_question, make_topic, make_user
 
@@ -27,3 +28,11 @@ def question(topic):
 def alice_client(client, alice):
     client.force_login(alice)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: rate-limit counters must not leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,47 @@
+"""A request id on every request: taken from X-Request-ID (set by a proxy) or made here.
+
+It goes back on the response's X-Request-ID header (the gunicorn access log prints it from there)
+and onto every log record made while the request is handled, so one id finds all of a request's
+lines, whichever app server handled it.
+"""
+
+import contextvars
+import logging
+import re
+import uuid
+
+from django.core.signals import request_finished
+from django.dispatch import receiver
+
+# What we accept from outside: an id that cannot forge extra log fields or lines.
+_VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+_request_id = contextvars.ContextVar("request_id", default="-")
+
+
+class RequestIDMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        given = request.headers.get("X-Request-ID", "")
+        request_id = given if _VALID_ID.match(given) else uuid.uuid4().hex
+        request.request_id = request_id
+        # Not reset on the way out: Django logs 4xx/5xx responses after the middleware returns.
+        # request_finished (below) clears it once the response is sent.
+        _request_id.set(request_id)
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        return response
+
+
+@receiver(request_finished)
+def _forget_request_id(sender, **kwargs):
+    _request_id.set("-")
+
+
+class RequestIDLogFilter(logging.Filter):
+    """Adds record.request_id ("-" outside a request) for the log format to print."""
+
+    def filter(self, record):
+        record.request_id = _request_id.get()
+        return True
