@@ -22,11 +22,11 @@ from questions.models import (
     ATTEMPT_MAX_LENGTH,
     MockSession,
     MockStatus,
-    Question,
     Rating,
     Topic,
     profile_for,
 )
+from questions.shortcuts import bad_request, get_published_question
 
 SESSIONS_PER_PAGE = 25
 
@@ -87,15 +87,6 @@ def _get_mock_for_user(request, pk):
     """The user's session (404 for anyone else's), with `total`, its number of questions."""
     sessions = MockSession.objects.filter(user=request.user).annotate(total=Count("items"))
     return get_object_or_404(sessions, pk=pk)
-
-
-def _get_published_question(pk):
-    return get_object_or_404(Question.objects.published(), pk=pk)
-
-
-def _bad_request(request, message):
-    template = "questions/bad_request.html" + ("#alert" if request.htmx else "")
-    return render(request, template, {"message": message}, status=400)
 
 
 # --- Mock interviews --------------------------------------------------------------------------
@@ -206,15 +197,15 @@ def mock_answer(request, pk):
     form = AnswerForm(request.POST)
     if not form.is_valid():
         if "item" in form.errors:
-            return _bad_request(request, _("The answer form is incomplete. Reload the page."))
-        return _bad_request(request, " ".join(form.errors["text"]))
+            return bad_request(request, _("The answer form is incomplete. Reload the page."))
+        return bad_request(request, " ".join(form.errors["text"]))
     now = timezone.now()
     try:
         answered, following = mock.answer(
             session, form.cleaned_data["item"], form.cleaned_data["text"], now
         )
     except mock.MockError as error:
-        return _bad_request(request, str(error))
+        return bad_request(request, str(error))
 
     overtime_note = _("That answer came after the time was up: it is kept, marked overtime.")
     if answered.overtime and not (request.htmx and following is not None):
@@ -242,16 +233,16 @@ def mock_grade(request, pk, item_id):
         pk=item_id,
     )
     if session.status != MockStatus.FINISHED:
-        return _bad_request(request, _("Finish the mock interview before grading its answers."))
+        return bad_request(request, _("Finish the mock interview before grading its answers."))
     if item.attempt_id is not None:
-        return _bad_request(request, _("This answer has already been graded."))
+        return bad_request(request, _("This answer has already been graded."))
     form = MockGradeForm(
         request.POST, positions=[point.position for point in item.question.key_points.all()]
     )
     if not form.is_valid():
         if "rating" in form.errors:
-            return _bad_request(request, _("Choose a grade: Again, Hard, Good or Easy (1–4)."))
-        return _bad_request(request, _("Tick only key points of this question."))
+            return bad_request(request, _("Choose a grade: Again, Hard, Good or Easy (1–4)."))
+        return bad_request(request, _("Tick only key points of this question."))
     try:
         attempt, _card = mock.grade(
             item,
@@ -262,7 +253,7 @@ def mock_grade(request, pk, item_id):
             now=timezone.now(),
         )
     except scheduling.AlreadyGraded:
-        return _bad_request(request, _("This answer has already been graded."))
+        return bad_request(request, _("This answer has already been graded."))
 
     if not request.htmx:
         messages.success(
@@ -298,10 +289,10 @@ def _note_panel(request, question, **context):
 @require_POST
 @login_required
 def star(request, pk):
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     value = request.POST.get("starred")
     if value not in ("0", "1"):
-        return _bad_request(request, _("Send starred=1 to star the question or 0 to unstar it."))
+        return bad_request(request, _("Send starred=1 to star the question or 0 to unstar it."))
     note = notes.set_star(request.user, question, value == "1")
     if request.htmx:
         return _note_panel(request, question, note=note)
@@ -312,7 +303,7 @@ def star(request, pk):
 @require_POST
 @login_required
 def note(request, pk):
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     form = notes.NoteForm(request.POST)
     if not form.is_valid():
         if request.htmx:
@@ -320,7 +311,7 @@ def note(request, pk):
             return _note_panel(
                 request, question, note=notes.note_for(request.user, question), form=form
             )
-        return _bad_request(request, " ".join(form.errors["text"]))
+        return bad_request(request, " ".join(form.errors["text"]))
     note = notes.save_text(request.user, question, form.cleaned_data["text"])
     if request.htmx:
         return _note_panel(request, question, note=note, saved=True)

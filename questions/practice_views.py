@@ -33,16 +33,13 @@ from questions.models import (
     Topic,
     profile_for,
 )
+from questions.shortcuts import bad_request, get_published_question
 
 # A practice screen left open longer than this must be reloaded before it can be graded.
 TOKEN_MAX_AGE = timedelta(days=2)
 TOKEN_SALT = "questions.practice"
 # The drill queues: /practice/?starred=1 and /practice/?focus=missed|interview.
 FOCUS_QUEUES = ("starred", "missed", "interview")
-
-
-def _get_published_question(pk):
-    return get_object_or_404(Question.objects.published().select_related("topic"), pk=pk)
 
 
 # --- Tokens: one per question shown, signed, used once -----------------------------------------
@@ -76,11 +73,6 @@ def _read_token(value, user, question):
     if payload.get("m") not in AttemptMode.values:
         raise BadToken(_("The practice token is invalid. Reload the page."))
     return payload
-
-
-def _bad_request(request, message):
-    template = "questions/bad_request.html" + ("#alert" if request.htmx else "")
-    return render(request, template, {"message": message}, status=400)
 
 
 # --- Queues --------------------------------------------------------------------------------------
@@ -207,7 +199,7 @@ def practice(request):
 @login_required
 @never_cache
 def practice_question(request, pk):
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     queue = Queue(request, mode=AttemptMode.BROWSE)
     card = ReviewCard.objects.filter(user=request.user, question=question).first()
     context = _question_context(request, queue, question, timezone.now(), card=card)
@@ -247,14 +239,14 @@ def _hints_from(request, key_points):
 @login_required
 def hint(request, pk):
     """Show the label of one more key point before revealing; each hint lowers the grade."""
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     form = AttemptForm(request.POST)
     if not form.is_valid():
-        return _bad_request(request, _("The practice token is missing. Reload the page."))
+        return bad_request(request, _("The practice token is missing. Reload the page."))
     try:
         payload = _read_token(form.cleaned_data["token"], request.user, question)
     except BadToken as error:
-        return _bad_request(request, str(error))
+        return bad_request(request, str(error))
     key_points = list(question.key_points.all())
     hints = min(_hints_from(request, key_points) + 1, len(key_points))
     queue = Queue(request, mode=payload["m"])
@@ -266,15 +258,15 @@ def hint(request, pk):
 @require_POST
 @login_required
 def reveal(request, pk):
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     form = AttemptForm(request.POST)
     token = request.POST.get("token", "")
     if not token:
-        return _bad_request(request, _("The practice token is missing. Reload the page."))
+        return bad_request(request, _("The practice token is missing. Reload the page."))
     try:
         payload = _read_token(token, request.user, question)
     except BadToken as error:
-        return _bad_request(request, str(error))
+        return bad_request(request, str(error))
     queue = Queue(request, mode=payload["m"])
     now = timezone.now()
     key_points = list(question.key_points.all())
@@ -321,19 +313,19 @@ def reveal(request, pk):
 @require_POST
 @login_required
 def grade(request, pk):
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     key_points = list(question.key_points.all())
     form = GradeForm(request.POST, positions=[point.position for point in key_points])
     if not form.is_valid():
         if "rating" in form.errors:
-            return _bad_request(request, _("Choose a grade: Again, Hard, Good or Easy (1–4)."))
+            return bad_request(request, _("Choose a grade: Again, Hard, Good or Easy (1–4)."))
         if "token" in form.errors:
-            return _bad_request(request, _("The practice token is missing. Reload the page."))
-        return _bad_request(request, " ".join(m for errs in form.errors.values() for m in errs))
+            return bad_request(request, _("The practice token is missing. Reload the page."))
+        return bad_request(request, " ".join(m for errs in form.errors.values() for m in errs))
     try:
         payload = _read_token(form.cleaned_data["token"], request.user, question)
     except BadToken as error:
-        return _bad_request(request, str(error))
+        return bad_request(request, str(error))
 
     now = timezone.now()
     text = form.cleaned_data["text"]
@@ -356,7 +348,7 @@ def grade(request, pk):
             now=now,
         )
     except scheduling.AlreadyGraded:
-        return _bad_request(request, _("This answer has already been graded."))
+        return bad_request(request, _("This answer has already been graded."))
 
     queue = Queue(request, mode=payload["m"])
     if payload["m"] == AttemptMode.BROWSE:
@@ -400,13 +392,13 @@ def undo(request):
     try:
         attempt_id = signing.loads(request.POST.get("undo", ""), salt=UNDO_SALT)
     except signing.BadSignature:
-        return _bad_request(request, _("There is nothing to undo."))
+        return bad_request(request, _("There is nothing to undo."))
     now = timezone.now()
     try:
         attempt = scheduling.undo_grade(request.user, profile_for(request.user), attempt_id, now)
     except scheduling.NothingToUndo:
         message = _("There is nothing to undo: only your latest grade can be undone, once.")
-        return _bad_request(request, message)
+        return bad_request(request, message)
     queue = Queue(request, mode=attempt.mode)
     form = AttemptForm(
         initial={
@@ -438,7 +430,7 @@ def _card_for_control(user, question, now):
 @login_required
 def skip(request, pk):
     """Hide the question until tomorrow (the user's midnight); nothing is recorded."""
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     now = timezone.now()
     profile = profile_for(request.user)
     with transaction.atomic():
@@ -454,7 +446,7 @@ def skip(request, pk):
 @login_required
 def suspend(request, pk):
     """Suspend or unsuspend (`suspended=0`) a question: suspended ones are never scheduled."""
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     suspended = request.POST.get("suspended", "1") != "0"
     now = timezone.now()
     with transaction.atomic():
@@ -489,11 +481,11 @@ def _after_control(request, queue, notice, now):
 @login_required
 def report(request, pk):
     """Report a problem with a question to the editors; the reporter sees its status later."""
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     form = ReportForm(request.POST)
     if not form.is_valid():
         errors = " ".join(error for errors in form.errors.values() for error in errors)
-        return _bad_request(request, _("The report was not sent: %(errors)s") % {"errors": errors})
+        return bad_request(request, _("The report was not sent: %(errors)s") % {"errors": errors})
     form.instance.user = request.user
     form.instance.question = question
     form.save()

@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from questions import scheduling, search
 from questions.models import Attempt, Question, QuestionReport, ReviewCard, Topic, profile_for
+from questions.shortcuts import get_published_question
 
 logger = logging.getLogger(__name__)
 
@@ -49,13 +50,9 @@ def question_list(request):
     return render(request, "questions/question_list.html", context)
 
 
-def _get_published_question(pk):
-    return get_object_or_404(Question.objects.published().select_related("topic"), pk=pk)
-
-
 @require_GET
 def question_detail(request, pk):
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     context = {"question": question, "revealed": False}
     if request.user.is_authenticated:
         context["attempts"] = Attempt.objects.filter(
@@ -71,7 +68,7 @@ def question_detail(request, pk):
 @require_GET
 def question_answer(request, pk):
     """The reference answer of one question: a partial for htmx, else the page with it shown."""
-    question = _get_published_question(pk)
+    question = get_published_question(pk)
     context = {"question": question, "revealed": True, "key_points": question.key_points.all()}
     if request.htmx:
         return render(request, "questions/question_detail.html#answer-panel", context)
