@@ -98,7 +98,7 @@ class Question(models.Model):
         _("external key"),
         max_length=200,
         unique=True,
-        help_text=_("Stable identity used by imports, e.g. <source>:<number>."),
+        help_text=_("Stable identity used by imports: source:number, e.g. pretrained-models:1."),
     )
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Within source."))
     is_published = models.BooleanField(_("published"), default=True)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from questions import similarity
 from questions.importing import (
     BATCH_SIZE,
     CREATE,
@@ -11,6 +12,7 @@ from questions.importing import (
     read_files,
     summary_line,
 )
+from questions.models import Question
 
 
 class Command(BaseCommand):
@@ -58,6 +60,7 @@ class Command(BaseCommand):
                     counts = plan.counts
                 else:
                     counts = apply_plan(plan, progress=self.progress(len(parsed)))
+                    similarity_done = self.update_similarity(plan)
         except ImportFileError as error:
             raise CommandError(str(error)) from error
 
@@ -69,6 +72,16 @@ class Command(BaseCommand):
         self.stdout.write(summary_line(counts))
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
+        elif not similarity_done:
+            self.stdout.write("Run find_similar_questions to refresh the near-duplicate scores.")
+
+    def update_similarity(self, plan):
+        """Bulk writes send no signals: recompute near-duplicates of what changed, after commit."""
+        keys = [item.parsed.external_key for item in plan.items if item.action in (CREATE, UPDATE)]
+        if not keys:
+            return True
+        changed = Question.objects.filter(external_key__in=keys).values_list("pk", flat=True)
+        return similarity.schedule_updates_after_import(changed)
 
     def progress(self, total):
         if total < BATCH_SIZE:

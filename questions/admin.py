@@ -1,0 +1,672 @@
+"""The editors' workspace: the bank (questions, key points, topics, tags), problem reports,
+near-duplicates, and read-only views of what users did.
+
+Editors (the group made by migration 0004) manage the bank and resolve reports; attempts and
+review cards are users' data, editable by superusers only.
+"""
+
+from collections import Counter
+
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.forms import BaseInlineFormSet, ModelForm, Textarea
+from django.http import HttpResponseNotAllowed
+from django.template.loader import render_to_string
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from . import admin_views, similarity
+from .models import (
+    Attempt,
+    KeyPoint,
+    Question,
+    QuestionReport,
+    Rating,
+    ReportStatus,
+    ReviewCard,
+    SimilarQuestion,
+    Tag,
+    Topic,
+)
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+
+def _per_question(queryset, aggregate):
+    """A correlated subquery: the aggregate over this question's rows of queryset.
+
+    One subquery per figure, because joining key points, attempts and reports together
+    would multiply the rows each of them counts.
+    """
+    return Subquery(
+        queryset.filter(question=OuterRef("pk"))
+        .order_by()
+        .values("question")
+        .annotate(value=aggregate)
+        .values("value")
+    )
+
+
+AGAIN_SHARE = Avg(Case(When(rating=Rating.AGAIN, then=1.0), default=0.0, output_field=FloatField()))
+
+
+def with_admin_stats(queryset):
+    """Questions annotated with the changelist's figures, one query for the whole page."""
+    return queryset.annotate(
+        key_point_count=Coalesce(_per_question(KeyPoint.objects.all(), Count("pk")), 0),
+        attempt_count=Coalesce(_per_question(Attempt.objects.all(), Count("pk")), 0),
+        average_rating=_per_question(Attempt.objects.all(), Avg("rating")),
+        again_rate=_per_question(Attempt.objects.all(), AGAIN_SHARE),
+        average_coverage=_per_question(Attempt.objects.all(), Avg("coverage")),
+        open_report_count=Coalesce(
+            _per_question(QuestionReport.objects.filter(status=ReportStatus.OPEN), Count("pk")), 0
+        ),
+    )
+
+
+def question_quality(question):
+    """How users fare with one question: two queries, for its change page only.
+
+    The key point missed most often compares each attempt's snapshot of the key points (as
+    they were when answered) with the positions the user ticked; points are told apart by
+    label, so that renumbering the points does not mix them up.
+    """
+    attempts = Attempt.objects.filter(question=question)
+    figures = attempts.aggregate(
+        attempts=Count("pk"),
+        average_rating=Avg("rating"),
+        again_rate=AGAIN_SHARE,
+        average_coverage=Avg("coverage"),
+    )
+    seen, missed = Counter(), Counter()
+    for ticked, snapshot in attempts.values_list("ticked", "key_points_snapshot").iterator(
+        chunk_size=2000
+    ):
+        ticked = set(ticked or [])
+        for point in snapshot or []:
+            try:
+                position, label, detail = point
+            except (TypeError, ValueError):
+                continue  # a malformed snapshot says nothing
+            name = label or str(detail)[:60]
+            seen[name] += 1
+            if position not in ticked:
+                missed[name] += 1
+    figures["most_missed"] = [
+        {"label": name, "missed": count, "seen": seen[name], "rate": count / seen[name]}
+        for name, count in sorted(missed.items(), key=lambda item: (-item[1], item[0]))[:3]
+    ]
+    return figures
+
+
+# --- Forms --------------------------------------------------------------------------------------
+
+
+class UnixNewlines:
+    """Browsers send textareas with CRLF line ends; stored text (and imports) use LF, so an
+    untouched answer saved in the admin would otherwise differ from the file it came from."""
+
+    text_fields = ()
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in self.text_fields:
+            if isinstance(cleaned.get(name), str):
+                cleaned[name] = cleaned[name].replace("\r\n", "\n")
+        return cleaned
+
+
+class QuestionForm(UnixNewlines, ModelForm):
+    text_fields = ("prompt", "answer", "explanation")
+
+
+class KeyPointForm(UnixNewlines, ModelForm):
+    text_fields = ("detail",)
+
+
+# --- Key points ---------------------------------------------------------------------------------
+
+
+class KeyPointFormSet(BaseInlineFormSet):
+    """Key points whose positions can be swapped, moved and renumbered in one save.
+
+    The formset already refuses two points in one position; the database would still refuse
+    the intermediate states of a swap, so moving rows are parked before anything is saved.
+    """
+
+    def save(self, commit=True):
+        if commit:
+            # (question, position) is unique in the database while the rows are saved one by
+            # one: park every row that moves or goes before any is written.
+            parked = [
+                form.instance.pk
+                for form in self.initial_forms
+                if form.instance.pk
+                and (
+                    (self.can_delete and self._should_delete_form(form))
+                    or "position" in form.changed_data
+                )
+            ]
+            KeyPoint.objects.filter(pk__in=parked).update(
+                position=F("position") + admin_views.PARKING_OFFSET
+            )
+        return super().save(commit)
+
+
+class KeyPointInline(admin.TabularInline):
+    model = KeyPoint
+    form = KeyPointForm
+    formset = KeyPointFormSet
+    fields = ["position", "label", "detail"]
+    ordering = ["position"]
+    extra = 1
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2})}}
+
+
+class OpenReportInline(admin.TabularInline):
+    model = QuestionReport
+    verbose_name = gettext_lazy("open problem report")
+    verbose_name_plural = gettext_lazy("open problem reports")
+    fields = ["kind", "comment", "user", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=ReportStatus.OPEN).select_related("user")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Questions ----------------------------------------------------------------------------------
+
+
+class NearDuplicateFilter(admin.SimpleListFilter):
+    title = gettext_lazy("near-duplicates")
+    parameter_name = "near_duplicates"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Has near-duplicates")), ("no", _("No near-duplicates"))]
+
+    def queryset(self, request, queryset):
+        has_one = Exists(
+            SimilarQuestion.objects.filter(
+                question=OuterRef("pk"), score__gte=similarity.NEAR_DUPLICATE_THRESHOLD
+            )
+        )
+        if self.value() == "yes":
+            return queryset.filter(has_one)
+        if self.value() == "no":
+            return queryset.filter(~has_one)
+        return queryset
+
+
+@admin.register(Question)
+class QuestionAdmin(SimpleHistoryAdmin):
+    form = QuestionForm
+    list_display = [
+        "title",
+        "topic",
+        "difficulty",
+        "is_published",
+        "key_point_count",
+        "attempt_count",
+        "average_rating",
+        "again_rate",
+        "average_coverage",
+        "open_report_count",
+    ]
+    list_filter = [
+        "topic",
+        "tags",
+        "difficulty",
+        "is_published",
+        "language",
+        NearDuplicateFilter,
+    ]
+    list_select_related = ["topic"]
+    list_per_page = 50
+    search_fields = ["title", "prompt", "answer"]
+    autocomplete_fields = ["tags"]
+    inlines = [KeyPointInline, OpenReportInline]
+    readonly_fields = ["preview", "quality", "similar_questions", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["topic", "title", "prompt", "answer", "explanation"]}),
+        (
+            gettext_lazy("Classification"),
+            {"fields": ["difficulty", "language", "tags", "is_published"]},
+        ),
+        (
+            gettext_lazy("Identity"),
+            {"fields": ["external_key", "source", "position", "created_at", "updated_at"]},
+        ),
+        (gettext_lazy("Preview as users see it"), {"fields": ["preview"]}),
+        (gettext_lazy("How users fare"), {"fields": ["quality"]}),
+        (gettext_lazy("Similar questions"), {"fields": ["similar_questions"]}),
+    ]
+    actions = [
+        "publish",
+        "unpublish",
+        "duplicate",
+        "export_json",
+        "export_markdown",
+        "export_csv",
+        "export_anki",
+    ]
+    object_history_template = "admin/questions/question/object_history.html"
+    object_history_list_template = "admin/questions/question/object_history_list.html"
+    object_history_form_template = "admin/questions/question/object_history_form.html"
+
+    def get_queryset(self, request):
+        return with_admin_stats(super().get_queryset(request))
+
+    def get_urls(self):
+        site = self.admin_site
+        return [
+            path(
+                "import/",
+                site.admin_view(self.import_view),
+                name="questions_question_import",
+            ),
+            path(
+                "export/",
+                site.admin_view(self.export_view),
+                name="questions_question_export",
+            ),
+            path(
+                "<int:object_id>/history/<int:history_id>/restore/",
+                site.admin_view(self.restore_view),
+                name="questions_question_restore",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request):
+        return admin_views.import_view(request, self)
+
+    def export_view(self, request):
+        return admin_views.export_view(request, self)
+
+    def restore_view(self, request, object_id, history_id):
+        return admin_views.restore_view(request, self, object_id, history_id)
+
+    # The history page offers restoring a version, key points included, instead of
+    # simple_history's revert, which would bring back the question's fields alone.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_view(self, request, object_id, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "can_restore": self.has_change_permission(request),
+        }
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            return HttpResponseNotAllowed(["GET"])
+        version = Question.history.filter(id=object_id, history_id=version_id).first()
+        if version is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "version": version,
+                "version_key_points": admin_views.key_points_of_version(version),
+                "can_restore": self.has_change_permission(request),
+            }
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def changeform_view(self, request, *args, **kwargs):
+        # One similarity update per saved question, not one per saved key point.
+        with similarity.collected_updates():
+            return super().changeform_view(request, *args, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            admin_views.sync_history([obj.pk])
+        super().save_model(request, obj, form, change)
+
+    # --- Columns ---
+
+    @admin.display(description=gettext_lazy("key points"), ordering="key_point_count")
+    def key_point_count(self, obj):
+        return obj.key_point_count
+
+    @admin.display(description=gettext_lazy("attempts"), ordering="attempt_count")
+    def attempt_count(self, obj):
+        return obj.attempt_count
+
+    @admin.display(description=gettext_lazy("average rating"), ordering="average_rating")
+    def average_rating(self, obj):
+        return "—" if obj.average_rating is None else f"{obj.average_rating:.1f}"
+
+    @admin.display(description=gettext_lazy("Again rate"), ordering="again_rate")
+    def again_rate(self, obj):
+        return "—" if obj.again_rate is None else f"{obj.again_rate:.0%}"
+
+    @admin.display(description=gettext_lazy("average coverage"), ordering="average_coverage")
+    def average_coverage(self, obj):
+        return "—" if obj.average_coverage is None else f"{obj.average_coverage:.0%}"
+
+    @admin.display(description=gettext_lazy("open reports"), ordering="open_report_count")
+    def open_report_count(self, obj):
+        return obj.open_report_count
+
+    # --- Change page ---
+
+    @admin.display(description=gettext_lazy("Preview"))
+    def preview(self, obj):
+        if obj.pk is None:
+            return _("Save the question to preview it.")
+        return render_to_string("admin/questions/question/_preview.html", {"question": obj})
+
+    @admin.display(description=gettext_lazy("Quality signals"))
+    def quality(self, obj):
+        if obj.pk is None:
+            return "—"
+        context = {"stats": question_quality(obj)}
+        return render_to_string("admin/questions/question/_quality.html", context)
+
+    @admin.display(description=gettext_lazy("Most similar questions"))
+    def similar_questions(self, obj):
+        if obj.pk is None:
+            return "—"
+        matches = (
+            SimilarQuestion.objects.filter(question=obj)
+            .select_related("other")
+            .order_by("-score", "other_id")[: similarity.TOP_N]
+        )
+        context = {"matches": matches, "threshold": similarity.NEAR_DUPLICATE_THRESHOLD}
+        return render_to_string("admin/questions/question/_similar.html", context)
+
+    # --- Actions ---
+
+    @admin.action(description=gettext_lazy("Publish selected questions"), permissions=["change"])
+    def publish(self, request, queryset):
+        self._set_published(request, queryset, True)
+
+    @admin.action(description=gettext_lazy("Unpublish selected questions"), permissions=["change"])
+    def unpublish(self, request, queryset):
+        self._set_published(request, queryset, False)
+
+    def _set_published(self, request, queryset, published):
+        with transaction.atomic():
+            ids = list(queryset.exclude(is_published=published).values_list("pk", flat=True))
+            admin_views.sync_history(ids)
+            Question.objects.filter(pk__in=ids).update(
+                is_published=published, updated_at=timezone.now()
+            )
+            reason = _("Published") if published else _("Unpublished")
+            admin_views.sync_history(ids, reason=reason, user=request.user)
+        if published:
+            message = ngettext(
+                "%(count)d question was published.", "%(count)d questions were published.", len(ids)
+            )
+        else:
+            message = ngettext(
+                "%(count)d question was unpublished.",
+                "%(count)d questions were unpublished.",
+                len(ids),
+            )
+        self.message_user(request, message % {"count": len(ids)}, messages.SUCCESS)
+
+    @admin.action(description=gettext_lazy("Duplicate selected questions"), permissions=["add"])
+    def duplicate(self, request, queryset):
+        originals = (
+            Question.objects.filter(pk__in=queryset.values("pk"))
+            .prefetch_related("tags", "key_points")
+            .order_by("pk")
+        )
+        copies = []
+        with transaction.atomic(), similarity.collected_updates():
+            for original in originals:
+                copies.append(duplicate_question(original, request.user))
+        count = len(copies)
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d copy was made, unpublished, with a new external key.",
+                "%(count)d copies were made, unpublished, with new external keys.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=gettext_lazy("Export selected as JSON"), permissions=["view"])
+    def export_json(self, request, queryset):
+        return admin_views.export_response(admin_views.questions_for_export(queryset), "json")
+
+    @admin.action(description=gettext_lazy("Export selected as markdown"), permissions=["view"])
+    def export_markdown(self, request, queryset):
+        return admin_views.export_response(admin_views.questions_for_export(queryset), "markdown")
+
+    @admin.action(description=gettext_lazy("Export selected as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        return admin_views.export_response(admin_views.questions_for_export(queryset), "csv")
+
+    @admin.action(description=gettext_lazy("Export selected as an Anki deck"), permissions=["view"])
+    def export_anki(self, request, queryset):
+        return admin_views.export_response(admin_views.questions_for_export(queryset), "anki")
+
+
+def copy_key(external_key):
+    """A free external key for a copy: <key>-copy, then <key>-copy-2, …"""
+    base = f"{external_key}-copy"[: Question._meta.get_field("external_key").max_length - 4]
+    taken = set(
+        Question.objects.filter(external_key__startswith=base).values_list(
+            "external_key", flat=True
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def duplicate_question(original, user):
+    """An unpublished copy with its key points and tags, recorded in the history."""
+    copy = Question(
+        **{
+            field.attname: getattr(original, field.attname)
+            for field in Question._meta.concrete_fields
+            if field.name not in {"id", "created_at", "updated_at"}
+        }
+    )
+    copy.external_key = copy_key(original.external_key)
+    copy.is_published = False
+    copy._history_user = user
+    copy._change_reason = _("Copy of %(key)s") % {"key": original.external_key}
+    copy.save()
+    copy.tags.set(original.tags.all())
+    points = KeyPoint.objects.bulk_create(
+        KeyPoint(question=copy, position=point.position, label=point.label, detail=point.detail)
+        for point in original.key_points.all()
+    )
+    if points and points[0].pk is None:  # backends that do not return ids
+        points = list(copy.key_points.all())
+    KeyPoint.history.bulk_history_create(points, default_user=user)
+    return copy
+
+
+# --- Topics and tags ----------------------------------------------------------------------------
+
+
+@admin.register(Topic)
+class TopicAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position", "question_count", "published_count"]
+    list_editable = ["position"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                question_count=Count("questions"),
+                published_count=Count("questions", filter=Q(questions__is_published=True)),
+            )
+            .order_by("position", "name")  # GROUP BY queries drop Meta.ordering
+        )
+
+    @admin.display(description=gettext_lazy("questions"), ordering="question_count")
+    def question_count(self, obj):
+        return obj.question_count
+
+    @admin.display(description=gettext_lazy("published"), ordering="published_count")
+    def published_count(self, obj):
+        return obj.published_count
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["name", "question_count"]
+    search_fields = ["name"]
+
+    def get_queryset(self, request):
+        # GROUP BY queries drop Meta.ordering: the autocomplete pages need one.
+        queryset = super().get_queryset(request).annotate(question_count=Count("questions"))
+        return queryset.order_by("name")
+
+    @admin.display(description=gettext_lazy("questions"), ordering="question_count")
+    def question_count(self, obj):
+        return obj.question_count
+
+
+# --- Reports and near-duplicates ----------------------------------------------------------------
+
+
+@admin.register(QuestionReport)
+class QuestionReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "question",
+        "kind",
+        "status",
+        "user",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    ]
+    list_filter = ["status", "kind"]
+    list_select_related = ["question", "user", "resolved_by"]
+    search_fields = ["question__title", "comment"]
+    fields = [
+        "question",
+        "user",
+        "kind",
+        "comment",
+        "status",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    ]
+    readonly_fields = [
+        "question",
+        "user",
+        "kind",
+        "comment",
+        "created_at",
+        "resolved_at",
+        "resolved_by",
+    ]
+    actions = ["mark_resolved"]
+
+    def has_add_permission(self, request):
+        return False  # users report problems from the question's page
+
+    def save_model(self, request, obj, form, change):
+        if "status" in form.changed_data:
+            resolved = obj.status == ReportStatus.RESOLVED
+            obj.resolved_at = timezone.now() if resolved else None
+            obj.resolved_by = request.user if resolved else None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(
+        description=gettext_lazy("Mark selected reports resolved"), permissions=["change"]
+    )
+    def mark_resolved(self, request, queryset):
+        count = queryset.filter(status=ReportStatus.OPEN).update(
+            status=ReportStatus.RESOLVED, resolved_at=timezone.now(), resolved_by=request.user
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d report was marked resolved.",
+                "%(count)d reports were marked resolved.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(SimilarQuestion)
+class SimilarQuestionAdmin(admin.ModelAdmin):
+    list_display = ["question", "other", "score", "computed_at"]
+    list_select_related = ["question", "other"]
+    search_fields = ["question__title", "other__title"]
+    ordering = ["-score", "question"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# --- Users' data: read-only but for superusers --------------------------------------------------
+
+
+class SuperuserEditsOnly:
+    """Attempts and cards are what users did; editors may look, only superusers may touch."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Attempt)
+class AttemptAdmin(SuperuserEditsOnly, admin.ModelAdmin):
+    list_display = ["question", "user", "rating", "coverage", "mode", "created_at"]
+    list_filter = ["rating", "mode"]
+    list_select_related = ["question", "user"]
+    search_fields = ["question__title", "user__username"]
+    raw_id_fields = ["user", "question"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReviewCard)
+class ReviewCardAdmin(SuperuserEditsOnly, admin.ModelAdmin):
+    list_display = ["question", "user", "state", "due", "reps", "lapses", "suspended"]
+    list_filter = ["state", "suspended"]
+    list_select_related = ["question", "user"]
+    search_fields = ["question__title", "user__username"]
+    raw_id_fields = ["user", "question"]

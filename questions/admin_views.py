@@ -1,0 +1,581 @@
+"""The question admin's own pages: import with a preview, export, and restoring a version.
+
+Each view takes the QuestionAdmin it belongs to (for the admin's context and permissions);
+QuestionAdmin.get_urls() wires them in under /admin/questions/question/.
+
+The uploaded file waits in the session between the preview and the confirmation, under a
+random token that the confirmation form sends back; confirming parses and plans again and
+applies only if the plan is still the one previewed (a fingerprint of it travels with the
+token), so what is written is always what the editor saw.
+"""
+
+import base64
+import difflib
+import hashlib
+import uuid
+from pathlib import PurePath
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from . import anki, exporting, importing, similarity
+from .csv_format import is_csv, parse_csv, to_csv
+from .models import KeyPoint, Question, Topic
+
+SESSION_KEY = "questions_admin_import"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# Key points moved out of the way while positions are rewritten (positions are unique).
+PARKING_OFFSET = 1_000_000
+
+
+# --- Exporting ----------------------------------------------------------------------------------
+
+EXPORT_FORMATS = {
+    "json": ("application/json; charset=utf-8", "json"),
+    "markdown": ("text/markdown; charset=utf-8", "md"),
+    "csv": ("text/csv; charset=utf-8", "csv"),
+    "anki": ("application/octet-stream", "apkg"),
+}
+
+
+def export_response(questions, format, name="questions"):
+    """A download of the questions (topic, tags and key points loaded) in one format."""
+    questions = list(questions)
+    if format == "anki":
+        content = anki.to_apkg(questions)
+    elif format == "csv":
+        content = to_csv(questions).encode()
+    else:
+        content = exporting.export(questions, format).encode()
+    content_type, suffix = EXPORT_FORMATS[format]
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.now().strftime("%Y%m%d")
+    # filename* for topic slugs in Chinese.
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{name}-{stamp}.{suffix}"
+    )
+    return response
+
+
+def questions_for_export(queryset):
+    """The questions of a queryset in bank order, with what every format writes loaded."""
+    return (
+        Question.objects.filter(pk__in=queryset.values("pk"))
+        .in_bank_order()
+        .select_related("topic")
+        .prefetch_related("tags", "key_points")
+    )
+
+
+class ExportForm(forms.Form):
+    topic = forms.ModelChoiceField(
+        label=gettext_lazy("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("All topics"),
+    )
+    format = forms.ChoiceField(
+        label=gettext_lazy("Format"),
+        choices=[
+            ("json", gettext_lazy("JSON (every field; import_questions reads it)")),
+            ("markdown", gettext_lazy("Markdown (the seed document's format)")),
+            ("csv", gettext_lazy("CSV (one row per question)")),
+            ("anki", gettext_lazy("Anki deck (.apkg)")),
+        ],
+    )
+
+
+@require_http_methods(["GET"])
+def export_view(request, model_admin):
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    form = ExportForm(request.GET if "format" in request.GET else None)
+    if form.is_valid():
+        topic = form.cleaned_data["topic"]
+        questions = exporting.questions_to_export(topic)
+        return export_response(
+            questions, form.cleaned_data["format"], topic.slug if topic else "questions"
+        )
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Export questions"),
+        "form": form,
+    }
+    return TemplateResponse(request, "admin/questions/question/export.html", context)
+
+
+# --- Importing ----------------------------------------------------------------------------------
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "Markdown in the seed document's format (.md), JSON written by an export (.json) "
+            "or CSV with one row per question (.csv). At most 5 MB; use the import_questions "
+            "command for larger banks."
+        ),
+    )
+    topic = forms.ModelChoiceField(
+        label=gettext_lazy("Topic"),
+        queryset=Topic.objects.all(),
+        required=False,
+        empty_label=gettext_lazy("As the file says"),
+        help_text=gettext_lazy("Put every question of the file in this topic."),
+    )
+    source = forms.CharField(
+        label=gettext_lazy("Source"),
+        required=False,
+        max_length=100,
+        help_text=gettext_lazy(
+            "Source label and external key prefix; by default the file's name without its "
+            "extension."
+        ),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload
+
+    def import_options(self):
+        topic = self.cleaned_data["topic"]
+        return {
+            "source": self.cleaned_data["source"].strip() or None,
+            "topic": topic.name if topic else None,
+            "topic_slug": topic.slug if topic else None,
+        }
+
+
+def parse_upload(name, data, options):
+    """Parsed questions of one uploaded file, whatever its format; raises ImportFileError."""
+    if is_csv(name):
+        return parse_csv(name, data, **options)
+    return importing.parse_file(name, data, **options)
+
+
+def plan_fingerprint(plan):
+    """Changes when anything the preview showed would come out differently."""
+    summary = [
+        (item.action, item.parsed.external_key, sorted(item.changes.items())) for item in plan.items
+    ]
+    summary.append(sorted((topic.name, topic.slug) for topic in plan.new_topics))
+    return hashlib.sha256(repr(summary).encode()).hexdigest()
+
+
+@require_http_methods(["GET", "POST"])
+def import_view(request, model_admin):
+    if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
+        raise PermissionDenied
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Import questions"),
+    }
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm_import(request, model_admin, context)
+
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        name = PurePath(upload.name).name
+        pending = {
+            "token": uuid.uuid4().hex,
+            "name": name,
+            "data": base64.b64encode(upload.read()).decode(),
+            "options": form.import_options(),
+        }
+        return _preview(request, context, pending)
+    context["form"] = form
+    return TemplateResponse(request, "admin/questions/question/import.html", context)
+
+
+def _preview(request, context, pending, notice=None):
+    """Parse and plan without writing, and show what confirming would do."""
+    data = base64.b64decode(pending["data"])
+    context.update(file_name=pending["name"], notice=notice)
+    try:
+        parsed = parse_upload(pending["name"], data, pending["options"])
+        plan = importing.plan_import(parsed)
+    except importing.ImportFileError as error:
+        request.session.pop(SESSION_KEY, None)
+        context["errors"] = [
+            {"line": line, "message": message} for _path, line, message in error.errors
+        ]
+        context["form"] = ImportForm()
+        return TemplateResponse(request, "admin/questions/question/import.html", context)
+    pending["fingerprint"] = plan_fingerprint(plan)
+    request.session[SESSION_KEY] = pending
+    context.update(
+        plan=plan,
+        counts=plan.counts,
+        created=[item for item in plan.items if item.action == importing.CREATE],
+        updated=[
+            {"item": item, "changes": describe_changes(item.changes)}
+            for item in plan.items
+            if item.action == importing.UPDATE
+        ],
+        unchanged=[item for item in plan.items if item.action == importing.UNCHANGED],
+        token=pending["token"],
+        fingerprint=pending["fingerprint"],
+    )
+    return TemplateResponse(request, "admin/questions/question/import_preview.html", context)
+
+
+def _confirm_import(request, model_admin, context):
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("token") != request.POST.get("token"):
+        messages.error(request, _("That import preview has expired. Upload the file again."))
+        return redirect("admin:questions_question_import")
+    data = base64.b64decode(pending["data"])
+    counts, similarity_updated = None, False
+    try:
+        with transaction.atomic(), similarity.collected_updates():
+            # Planned again inside the transaction that writes: what is applied is the plan
+            # for the database as it is now, and only if it is the one the editor saw.
+            plan = importing.plan_import(parse_upload(pending["name"], data, pending["options"]))
+            if plan_fingerprint(plan) == request.POST.get("fingerprint"):
+                counts, similarity_updated = apply_with_history(plan, request.user, pending["name"])
+    except importing.ImportFileError:
+        pass  # the preview shows the errors
+    if counts is None:
+        notice = _("The bank changed since the preview. Check the new preview and confirm again.")
+        return _preview(request, context, pending, notice=notice)
+    del request.session[SESSION_KEY]
+    messages.success(
+        request,
+        _("Imported %(name)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+        % {"name": pending["name"], **counts},
+    )
+    if not similarity_updated:
+        messages.warning(
+            request,
+            _(
+                "Near-duplicates were not recomputed for so many questions: run "
+                "“manage.py find_similar_questions” to update them."
+            ),
+        )
+    return redirect("admin:questions_question_changelist")
+
+
+TEXT_FIELDS = {"title", "prompt", "answer", "explanation"}
+FIELD_LABELS = {
+    "title": gettext_lazy("title"),
+    "prompt": gettext_lazy("prompt"),
+    "answer": gettext_lazy("reference answer"),
+    "explanation": gettext_lazy("explanation"),
+    "language": gettext_lazy("language"),
+    "source": gettext_lazy("source"),
+    "position": gettext_lazy("position"),
+    "difficulty": gettext_lazy("difficulty"),
+    "is_published": gettext_lazy("published"),
+    "topic": gettext_lazy("topic"),
+    "tags": gettext_lazy("tags"),
+    "key_points": gettext_lazy("key points"),
+}
+
+
+def describe_changes(changes):
+    """Each changed field with its difference: changed lines for texts and key points, the old
+    and the new value for the rest."""
+    described = []
+    for name, (old, new) in changes.items():
+        change = {"field": name, "label": FIELD_LABELS.get(name, name)}
+        if name in TEXT_FIELDS:
+            change["lines"] = diff_lines(old.split("\n"), new.split("\n"))
+        elif name == "key_points":
+            change["lines"] = diff_lines(_point_lines(old), _point_lines(new))
+        elif name == "tags":
+            change.update(old=", ".join(old) or "—", new=", ".join(new) or "—")
+        else:
+            change.update(old=old, new=new)
+        described.append(change)
+    return described
+
+
+def _point_lines(points):
+    return [
+        f"{number}. {label}: {detail}" if label else f"{number}. {detail}"
+        for number, (label, detail) in enumerate(points, 1)
+    ]
+
+
+def diff_lines(old, new):
+    """[(kind, line)] with kind "removed", "added", "same" or "gap", a line of context each."""
+    lines = []
+    for number, group in enumerate(difflib.SequenceMatcher(None, old, new).get_grouped_opcodes(1)):
+        if number:
+            lines.append(("gap", "…"))
+        for tag, old_start, old_end, new_start, new_end in group:
+            if tag == "equal":
+                lines.extend(("same", line) for line in old[old_start:old_end])
+                continue
+            lines.extend(("removed", line) for line in old[old_start:old_end])
+            lines.extend(("added", line) for line in new[new_start:new_end])
+    return lines
+
+
+# --- History ------------------------------------------------------------------------------------
+
+
+# The change reason of records that catch the history up with the database (see
+# sync_history); kept in English because key_points_of_version() recognises them by it.
+SNAPSHOT_REASON = "Recorded before a change"
+
+
+def _latest_records(records):
+    latest = {}
+    for record in records.order_by("history_date", "history_id"):
+        latest[record.id] = record
+    return latest
+
+
+def _differs(instance, record, fields):
+    if record is None or record.history_type == "-":
+        return True
+    return any(getattr(instance, name) != getattr(record, name) for name in fields)
+
+
+def _create_history(manager, instances, *, created, user, reason, date):
+    for instance in instances:
+        # bulk_history_create() credits the request's user unless the instance names one.
+        instance._history_user = user
+    manager.bulk_history_create(
+        instances, update=not created, default_change_reason=reason, default_date=date
+    )
+
+
+def sync_history(question_ids, *, reason=SNAPSHOT_REASON, user=None):
+    """Record, as of now, every way the questions and their key points differ from their last
+    history records.
+
+    Saves through the admin are recorded as they happen, but imports and bulk updates write
+    without history. Called before a change (with SNAPSHOT_REASON), it makes the state before
+    the change a version that can be restored; called after an import, it records the import.
+    Queries: the questions and key points with their history, then one insert per kind.
+    """
+    question_ids = list(question_ids)
+    now = timezone.now()
+    for model, rows, records in (
+        (Question, Question.objects.filter(pk__in=question_ids), {"id__in": question_ids}),
+        (
+            KeyPoint,
+            KeyPoint.objects.filter(question_id__in=question_ids),
+            {"question_id__in": question_ids},
+        ),
+    ):
+        manager = model.history
+        fields = [field.attname for field in manager.model.tracked_fields]
+        latest = _latest_records(manager.filter(**records))
+        rows = list(rows)
+        for created in (True, False):
+            changed = [
+                row
+                for row in rows
+                if (row.pk not in latest) == created and _differs(row, latest.get(row.pk), fields)
+            ]
+            _create_history(manager, changed, created=created, user=user, reason=reason, date=now)
+        present = {row.pk for row in rows}
+        manager.model.objects.bulk_create(
+            manager.model(
+                **{name: getattr(record, name) for name in fields},
+                history_type="-",
+                history_date=now,
+                history_user=user,
+                history_change_reason=reason,
+            )
+            for record in latest.values()
+            if record.history_type != "-" and record.id not in present
+        )
+
+
+def apply_with_history(plan, user, file_name):
+    """apply_plan(), plus the history its bulk writes skip; then the near-duplicates are
+    recomputed after commit. Call inside a transaction. Returns the counts, and whether the
+    near-duplicates will be recomputed."""
+    updated = [item.question.pk for item in plan.items if item.action == importing.UPDATE]
+    sync_history(updated)
+    counts = importing.apply_plan(plan)
+    keys = [item.parsed.external_key for item in plan.items if item.action != importing.UNCHANGED]
+    touched = list(Question.objects.filter(external_key__in=keys).values_list("pk", flat=True))
+    sync_history(touched, reason=_("Imported from %(name)s") % {"name": file_name}, user=user)
+    return counts, similarity.schedule_updates_after_import(touched)
+
+
+def next_version(version):
+    return (
+        Question.history.filter(id=version.id)
+        .filter(
+            Q(history_date__gt=version.history_date)
+            | Q(history_date=version.history_date, history_id__gt=version.history_id)
+        )
+        .order_by("history_date", "history_id")
+        .first()
+    )
+
+
+def key_points_of_version(version):
+    """The question's key points as they were in this version, by position: [(id, position,
+    label, detail)].
+
+    A save records the question first and its key points right after, so a version's key
+    points are the latest records before the question's next version. A key point first
+    recorded by a snapshot existed before it, as far as anyone knows as the snapshot shows it;
+    one never recorded (loaded by an import and not touched since) is as it is now.
+    """
+    following = next_version(version)
+    records = KeyPoint.history.filter(question_id=version.id).order_by("history_date", "history_id")
+    earliest, latest = {}, {}
+    for record in records:
+        earliest.setdefault(record.id, record)
+        if following is None or record.history_date < following.history_date:
+            latest[record.id] = record
+    for point_id, record in earliest.items():
+        if point_id not in latest and record.history_change_reason == SNAPSHOT_REASON:
+            latest[point_id] = record
+    points = [
+        (record.id, record.position, record.label, record.detail)
+        for record in latest.values()
+        if record.history_type != "-"
+    ]
+    points.extend(
+        KeyPoint.objects.filter(question_id=version.id)
+        .exclude(pk__in=list(earliest))
+        .values_list("pk", "position", "label", "detail")
+    )
+    return sorted(points, key=lambda point: point[1])
+
+
+class RestoreError(Exception):
+    pass
+
+
+# Every field a version restores: all but the identity and the timestamps.
+RESTORED_FIELDS = [
+    field.attname
+    for field in Question._meta.concrete_fields
+    if field.name not in {"id", "created_at", "updated_at"}
+]
+
+
+def restore_version(question, version, user):
+    """Put the question's fields and key points back as they were in this version.
+
+    One transaction; every save is recorded by simple_history, so the restore is itself a new
+    version that can be undone by restoring the one before it.
+    """
+    with transaction.atomic(), similarity.collected_updates():
+        question = Question.objects.select_for_update().get(pk=question.pk)
+        points = key_points_of_version(version)
+        sync_history([question.pk])
+        if not Topic.objects.filter(pk=version.topic_id).exists():
+            raise RestoreError(_("The topic of that version has been deleted."))
+        clash = Question.objects.filter(external_key=version.external_key).exclude(pk=question.pk)
+        if clash.exists():
+            raise RestoreError(
+                _("Another question now has the external key %(key)s.")
+                % {"key": version.external_key}
+            )
+        for name in RESTORED_FIELDS:
+            setattr(question, name, getattr(version, name))
+        when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
+        reason = _("Restored the version of %(when)s") % {"when": when}
+        question._history_user = user
+        question._change_reason = reason
+        question.save()
+
+        current = {point.pk: point for point in question.key_points.all()}
+        wanted = {point_id for point_id, *_ in points}
+        for point in current.values():
+            if point.pk not in wanted:
+                point._history_user, point._change_reason = user, reason
+                point.delete()
+        moving = [
+            point_id
+            for point_id, position, *_ in points
+            if point_id in current and current[point_id].position != position
+        ]
+        KeyPoint.objects.filter(pk__in=moving).update(position=F("position") + PARKING_OFFSET)
+        for point_id, position, label, detail in points:
+            point = current.get(point_id)
+            if point is not None and (point.position, point.label, point.detail) == (
+                position,
+                label,
+                detail,
+            ):
+                continue
+            point = point or KeyPoint(pk=point_id, question=question)
+            point.position, point.label, point.detail = position, label, detail
+            point._history_user, point._change_reason = user, reason
+            try:
+                with transaction.atomic():
+                    point.save()
+            except IntegrityError:
+                raise RestoreError(
+                    _("The key points of that version could not be restored.")
+                ) from None
+    return question
+
+
+@require_http_methods(["GET", "POST"])
+def restore_view(request, model_admin, object_id, history_id):
+    question = get_object_or_404(Question, pk=object_id)
+    if not model_admin.has_change_permission(request, question):
+        raise PermissionDenied
+    version = get_object_or_404(Question.history, id=question.pk, history_id=history_id)
+    history_url = reverse("admin:questions_question_history", args=[question.pk])
+    if request.method == "POST":
+        try:
+            restore_version(question, version, request.user)
+        except RestoreError as error:
+            messages.error(request, str(error))
+            return redirect(history_url)
+        messages.success(request, _("The question and its key points were restored."))
+        return redirect("admin:questions_question_change", question.pk)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Restore a version of %(title)s") % {"title": question.title},
+        "question": question,
+        "version": version,
+        "points": key_points_of_version(version),
+        "history_url": history_url,
+        "changes": describe_changes(_version_changes(question, version)),
+    }
+    return TemplateResponse(request, "admin/questions/question/restore.html", context)
+
+
+def _version_changes(question, version):
+    """What restoring would change, in describe_changes()'s input form (old = now)."""
+    changes = {}
+    for name in RESTORED_FIELDS:
+        now, then = getattr(question, name), getattr(version, name)
+        if now != then:
+            changes[name.removesuffix("_id")] = (now, then)
+    if "topic" in changes:
+        topics = Topic.objects.in_bulk([question.topic_id, version.topic_id])
+        changes["topic"] = tuple(
+            str(topics.get(pk, "—")) for pk in (question.topic_id, version.topic_id)
+        )
+    now_points = [point.as_pair() for point in question.key_points.all()]
+    then_points = [
+        (label, detail) for _id, _position, label, detail in key_points_of_version(version)
+    ]
+    if now_points != then_points:
+        changes["key_points"] = (now_points, then_points)
+    return changes

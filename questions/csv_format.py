@@ -1,0 +1,248 @@
+"""Questions as CSV, one row per question, for editors who work in a spreadsheet.
+
+The first row names the columns, in any order; only title, prompt and answer are required:
+
+    external_key, topic, topic_slug, title, prompt, answer, explanation, difficulty,
+    language, source, position, published, tags, key_points
+
+tags are separated by commas. key_points holds one key point per line, `label: detail`
+(`: detail` for a point without a label); a line that starts with a space continues the
+detail above it. Without a key_points column the key points come from the answer's numbered
+list, as in markdown. Empty cells mean what a missing JSON field means: the file does not say.
+
+questions.importing reads markdown and JSON only, so a CSV file is turned into that JSON
+(one question per line) and checked by the same parser; its errors are mapped back to the CSV
+lines they are about.
+"""
+
+import csv
+import io
+import json
+import re
+
+from .importing import JSON_FORMAT, JSON_VERSION, ImportFileError, parse_file
+
+CSV_SUFFIX = ".csv"
+COLUMNS = [
+    "external_key",
+    "topic",
+    "topic_slug",
+    "title",
+    "prompt",
+    "answer",
+    "explanation",
+    "difficulty",
+    "language",
+    "source",
+    "position",
+    "published",
+    "tags",
+    "key_points",
+]
+REQUIRED_COLUMNS = ["title", "prompt", "answer"]
+# Copied into the JSON question as they are, when the cell is not empty.
+TEXT_COLUMNS = ["external_key", "title", "prompt", "answer", "explanation", "difficulty"]
+OPTIONAL_TEXT_COLUMNS = ["language", "source"]
+YES = {"yes", "true", "1", "y"}
+NO = {"no", "false", "0", "n"}
+POINT_SEPARATOR_RE = re.compile(r"[:：]")
+LINE_REFERENCE_RE = re.compile(r"\bline (\d+)\b")
+
+
+def is_csv(name):
+    return str(name).lower().endswith(CSV_SUFFIX)
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def parse_csv(path, data, **options):
+    """Parse the bytes of a CSV file into importing.ParsedQuestion objects.
+
+    Takes parse_file()'s options (source, topic, topic_slug, language) and raises
+    ImportFileError listing every problem, each with the CSV line of its row.
+    """
+    path = str(path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ImportFileError([(path, line, "the file is not UTF-8 text")]) from None
+
+    errors, questions, row_lines = [], [], []
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header, header_end = _header(reader, path, errors)
+        previous_end = header_end
+        for row in reader:
+            line, previous_end = previous_end + 1, reader.line_num
+            if not any(cell.strip() for cell in row):
+                continue
+            question = _question_from_row(path, line, header, row, len(questions) + 1, errors)
+            if question is not None:
+                questions.append(question)
+                row_lines.append(line)
+    except csv.Error as error:
+        errors.append((path, reader.line_num, f"invalid CSV: {error}"))
+    if errors:
+        raise ImportFileError(sorted(errors, key=lambda error: error[1] or 0))
+
+    try:
+        return _parse_as_json(path, questions, row_lines, options)
+    except ImportFileError as error:
+        raise ImportFileError(
+            (error_path, _csv_line(line, row_lines), _csv_message(message, row_lines))
+            for error_path, line, message in error.errors
+        ) from None
+
+
+def _header(reader, path, errors):
+    header = next(reader, None)
+    if header is None:
+        raise ImportFileError([(path, 1, "the file is empty: expected a header row")])
+    header = [name.strip().lower() for name in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    if unknown:
+        errors.append(
+            (path, 1, f"unknown columns {', '.join(unknown)} (known: {', '.join(COLUMNS)})")
+        )
+    missing = [name for name in REQUIRED_COLUMNS if name not in header]
+    if missing:
+        errors.append((path, 1, f"missing columns {', '.join(missing)}"))
+    if len(set(header)) != len(header):
+        errors.append((path, 1, "a column is named twice"))
+    if errors:
+        raise ImportFileError(errors)
+    return header, reader.line_num
+
+
+def _question_from_row(path, line, header, row, number, errors):
+    if len(row) != len(header):
+        errors.append((path, line, f"expected {len(header)} cells, found {len(row)}"))
+        return None
+    cells = dict(zip(header, row, strict=True))
+    question = {name: cells[name] for name in TEXT_COLUMNS if cells.get(name, "").strip()}
+    for name in REQUIRED_COLUMNS:
+        question.setdefault(name, "")
+    for name in OPTIONAL_TEXT_COLUMNS:
+        if cells.get(name, "").strip():
+            question[name] = cells[name].strip()
+    # Cells round-trip exactly, but spreadsheets like to pad short ones with spaces.
+    for name in ("external_key", "title", "difficulty"):
+        if name in question:
+            question[name] = question[name].strip()
+
+    position = cells.get("position", "").strip()
+    if position:
+        if not position.isdigit():
+            errors.append(
+                (path, line, f"position must be a whole number, 0 or more, not {position!r}")
+            )
+            return None
+        question["position"] = int(position)
+    else:
+        question["position"] = number
+
+    published = cells.get("published", "").strip().lower()
+    if published in YES:
+        question["is_published"] = True
+    elif published in NO:
+        question["is_published"] = False
+    elif published:
+        errors.append((path, line, f"published must be yes or no, not {published!r}"))
+        return None
+
+    if topic := cells.get("topic", "").strip():
+        question["topic"] = {"name": topic}
+        if slug := cells.get("topic_slug", "").strip():
+            question["topic"]["slug"] = slug
+    if "tags" in cells:
+        question["tags"] = [tag.strip() for tag in cells["tags"].split(",") if tag.strip()]
+    if "key_points" in cells:
+        question["key_points"] = [
+            {"position": position, "label": label, "detail": detail}
+            for position, (label, detail) in enumerate(parse_key_points(cells["key_points"]), 1)
+        ]
+    return question
+
+
+def parse_key_points(cell):
+    """[(label, detail), …] from a key_points cell."""
+    points = []
+    for line in cell.replace("\r\n", "\n").split("\n"):
+        if not line.strip():
+            continue
+        if line[:1].isspace() and points:
+            label, detail = points[-1]
+            points[-1] = (label, f"{detail}\n{line.strip()}" if detail else line.strip())
+            continue
+        separator = POINT_SEPARATOR_RE.search(line)
+        if separator:
+            points.append((line[: separator.start()].strip(), line[separator.end() :].strip()))
+        else:
+            points.append(("", line.strip()))
+    return points
+
+
+def _parse_as_json(path, questions, row_lines, options):
+    lines = [json.dumps(question, ensure_ascii=False) for question in questions]
+    # Line 1 opens the document, question k (from 0) is on line k + 2.
+    document = (
+        f'{{"format": "{JSON_FORMAT}", "version": {JSON_VERSION}, "questions": [\n'
+        + ",\n".join(lines)
+        + "\n]}\n"
+    )
+    if not questions:
+        raise ImportFileError([(path, 1, "no questions found: the file has only a header row")])
+    return parse_file(path, document.encode(), **options)
+
+
+def _csv_line(json_line, row_lines):
+    if json_line is None or json_line < 2 or json_line - 2 >= len(row_lines):
+        return json_line
+    return row_lines[json_line - 2]
+
+
+def _csv_message(message, row_lines):
+    return LINE_REFERENCE_RE.sub(
+        lambda match: f"line {_csv_line(int(match[1]), row_lines)}", message
+    )
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def to_csv(questions):
+    """The questions (with topic, tags and key points loaded) as CSV text, every column."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for question in questions:
+        writer.writerow(
+            [
+                question.external_key,
+                question.topic.name,
+                question.topic.slug,
+                question.title,
+                question.prompt,
+                question.answer,
+                question.explanation,
+                question.difficulty,
+                question.language,
+                question.source,
+                question.position,
+                "yes" if question.is_published else "no",
+                ", ".join(sorted(tag.name for tag in question.tags.all())),
+                format_key_points(point.as_pair() for point in question.key_points.all()),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def format_key_points(points):
+    lines = []
+    for label, detail in points:
+        first, *rest = (detail or "").split("\n")
+        lines.append(f"{label}: {first}".rstrip() if label else f": {first}".rstrip())
+        lines.extend(f"  {line}" for line in rest)
+    return "\n".join(lines)
