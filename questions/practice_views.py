@@ -406,12 +406,10 @@ def undo(request):
             "text": attempt.text,
         }
     )
-    if not request.htmx:
-        messages.info(request, _("Grade undone. The question is back."))
-        return redirect("questions:practice_question", pk=attempt.question_id)
     context = _question_context(request, queue, attempt.question, now, form=form)
     context["undone"] = True
-    response = render(request, "questions/practice.html#practice-panel", context)
+    # Without JavaScript too the page is rendered here, not redirected: it carries the answer.
+    response = _render(request, context)
     trigger_client_event(response, "attemptGraded")
     return response
 

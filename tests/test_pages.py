@@ -128,3 +128,15 @@ class TestBaseTemplate:
 def test_topic_links_escape_their_slug(client):
     make_topic("Odd", slug="a-b")
     assert "?topic=a-b" in client.get("/").content.decode()
+
+
+def test_no_template_has_a_multi_line_comment_tag():
+    """{# … #} ends at the line's end: a multi-line one prints as page text (and once blanked
+    every page). Multi-line comments use {% comment %}."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    for template in Path(settings.BASE_DIR, "templates").rglob("*.html"):
+        for number, line in enumerate(template.read_text(encoding="utf-8").splitlines(), 1):
+            assert line.count("{#") == line.count("#}"), f"{template}:{number}"

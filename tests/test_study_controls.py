@@ -86,7 +86,7 @@ class TestUndo:
         grade(alice_client, question, rating=3)
         graded = grade(alice_client, question, rating=4)
         data = {"undo": undo_token_from(graded)}
-        assert alice_client.post(reverse("questions:undo"), data).status_code == 302
+        assert alice_client.post(reverse("questions:undo"), data).status_code == 200
         second = alice_client.post(reverse("questions:undo"), data)
         assert second.status_code == 400
         assert "nothing to undo" in second.content.decode()
@@ -112,6 +112,15 @@ class TestUndo:
         assert alice_client.post(reverse("questions:undo"), {"undo": "1"}).status_code == 400
         assert alice_client.post(reverse("questions:undo")).status_code == 400
         assert Attempt.objects.count() == 1
+
+    def test_without_javascript_undo_brings_back_the_answer(self, alice_client, question):
+        grade(alice_client, question, htmx=False, text="written without javascript")
+        page = alice_client.get(reverse("questions:practice"))
+        response = alice_client.post(reverse("questions:undo"), {"undo": undo_token_from(page)})
+        body = response.content.decode()
+        assert "<html" in body
+        assert "written without javascript" in body
+        assert Attempt.objects.count() == 0
 
     def test_without_javascript_the_next_page_offers_the_undo(self, alice_client, question):
         make_question(topic=question.topic, position=99)

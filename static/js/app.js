@@ -2,9 +2,11 @@
 (function () {
   "use strict";
 
+  // Fields that take keys themselves. Radio buttons count: a key pressed while choosing what
+  // to report must not grade or skip the question. Checkboxes do not: 1-4 grade from the checklist.
   function inTextField(el) {
     return el && (el.tagName === "TEXTAREA" || el.tagName === "SELECT" ||
-      (el.tagName === "INPUT" && !["checkbox", "radio", "button", "submit"].includes(el.type)) ||
+      (el.tagName === "INPUT" && !["checkbox", "button", "submit"].includes(el.type)) ||
       el.isContentEditable);
   }
 
@@ -29,5 +31,32 @@
     var target = root.querySelector("[data-autofocus]");
     if (target) target.focus({ preventScroll: false });
   }
-  document.addEventListener("htmx:afterSettle", function (event) { focusTarget(event.detail.elt); });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    focusTarget(event.detail.elt);
+    keepFocus(event.detail);
+  });
+
+  // A swap that replaces the control the user just used (a form swapped for its result, an
+  // outerHTML swap) drops focus to <body>, and keyboard users start again from the top of the
+  // page. Put focus on the new content instead. htmx itself keeps focus on controls with an id.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var active = document.activeElement;
+    event.detail.xhr.focusWasInside = Boolean(active && active !== document.body && event.detail.elt.contains(active));
+  });
+  function keepFocus(detail) {
+    var active = document.activeElement;
+    if (!detail.xhr || !detail.xhr.focusWasInside || (active && active !== document.body)) return;
+    var region = detail.target;
+    if (region && !region.isConnected && region.id) region = document.getElementById(region.id);
+    if (!region || !region.isConnected) return;
+    if (!region.hasAttribute("tabindex")) region.setAttribute("tabindex", "-1");
+    region.focus({ preventScroll: true });
+  }
+
+  // An error response fills #htmx-alert (see the htmx-config meta in base.html); the next
+  // successful swap clears it, or the old error would stay on screen next to the new content.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var alert = document.getElementById("htmx-alert");
+    if (alert && !event.detail.isError && event.detail.shouldSwap) alert.replaceChildren();
+  });
 })();
