@@ -180,6 +180,20 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "questions:practice"
 LOGOUT_REDIRECT_URL = "questions:home"
 
+# Mail (password resets): SMTP when DJANGO_EMAIL_HOST is set, else printed to the log.
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", True)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "interview-prep@localhost")
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

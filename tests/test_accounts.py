@@ -137,3 +137,30 @@ class TestStudySettings:
 
     def test_it_requires_login(self, client):
         assert client.get(reverse("study_settings")).status_code == 302
+
+
+class TestPasswordReset:
+    def test_the_login_page_links_to_it(self, client):
+        assert reverse("password_reset") in client.get(reverse("login")).content.decode()
+
+    def test_it_mails_a_link_that_sets_a_new_password(self, client, mailoutbox):
+        from tests.factories import make_user
+
+        make_user("erin", email="erin@example.org")
+        response = client.post(reverse("password_reset"), {"email": "erin@example.org"})
+        assert response.status_code == 302
+        assert len(mailoutbox) == 1
+        link = next(word for word in mailoutbox[0].body.split() if "/reset/" in word)
+        form_page = client.get(link, follow=True)
+        assert "Choose a new password" in form_page.content.decode()
+        done = client.post(
+            form_page.redirect_chain[-1][0],
+            {"new_password1": GOOD_PASSWORD, "new_password2": GOOD_PASSWORD},
+        )
+        assert done.status_code == 302
+        assert get_user_model().objects.get(username="erin").check_password(GOOD_PASSWORD)
+
+    def test_an_unknown_address_reveals_nothing(self, client, mailoutbox):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+        assert response.status_code == 302
+        assert mailoutbox == []
