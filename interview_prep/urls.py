@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from questions import account_views, views
+from questions import account_views, i18n, views
 
 urlpatterns = [
     path("", include("questions.urls")),
@@ -9,6 +10,9 @@ urlpatterns = [
     path("accounts/signup/", account_views.signup, name="signup"),
     path("accounts/settings/", account_views.study_settings, name="study_settings"),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", i18n.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+if settings.BENCHMARK:
+    urlpatterns += [path("", include("interview_prep.bench_urls"))]
