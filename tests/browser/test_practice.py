@@ -184,7 +184,10 @@ def test_it_undoes_hints_and_skips_with_single_keys(user_page, user):
     page.keyboard.press("h")
     expect(page.locator(".hints li")).to_have_count(1)
     expect(page.get_by_label("Your answer")).to_have_value(ANSWERS[0])
+    # The swap gives the answer box focus back; wait for it before tabbing out of it.
+    expect(page.get_by_label("Your answer")).to_be_focused()
     page.keyboard.press("Shift+Tab")
+    expect(page.get_by_label("Your answer")).not_to_be_focused()
     page.keyboard.press("s")
     expect(page.get_by_role("status").filter(has_text="Skipped")).to_contain_text(first_title)
     expect(page.locator("#question-title")).not_to_have_text(first_title)
