@@ -126,14 +126,17 @@ def next_due_card(user, now, topic=None):
 
 
 def next_new_question(user, topic=None):
-    return (
+    # The first unseen question is found in a subquery without the topic join: with the join,
+    # SQLite read every published question and sorted them (26 ms with 10,000 questions)
+    # instead of walking the bank-order index until the first unseen one (3 ms).
+    first_unseen = (
         Question.objects.published()
         .in_topic(topic)
         .exclude(review_cards__user=user)
-        .select_related("topic")
         .in_bank_order()
-        .first()
+        .values("pk")[:1]
     )
+    return Question.objects.select_related("topic").filter(pk=Subquery(first_unseen)).first()
 
 
 def next_question(user, progress: DayProgress, now, topic=None):

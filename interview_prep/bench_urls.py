@@ -1,0 +1,20 @@
+"""The benchmark's ceiling: a page that costs only what every page costs.
+
+Served only when DJANGO_BENCHMARK=1 (interview_prep/urls.py includes this module then), so it
+never exists in production. It goes through the whole middleware stack and renders a constant
+template with the same context processors, but touches neither the session nor the database:
+its throughput is the most any page of this server could reach (scripts/bench.py divides each
+page's throughput by it).
+"""
+
+from django.shortcuts import render
+from django.urls import path
+from django.views.decorators.http import require_GET
+
+
+@require_GET
+def ceiling(request):
+    return render(request, "bench/ceiling.html")
+
+
+urlpatterns = [path("bench/ceiling/", ceiling, name="bench_ceiling")]

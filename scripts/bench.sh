@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# make bench: benchmark the main pages on SQLite and PostgreSQL (BENCH_DB=sqlite|postgres for
+# one), with 1,000,000 generated attempts unless BENCH_ATTEMPTS says otherwise. Generated data
+# is kept (var/bench*.sqlite3, the interview_prep_bench* databases) and reused by later runs.
+# Then it times importing 10,000 questions (scripts/bench_import.py; BENCH_IMPORT=0 skips it).
+# The figures go to docs/BENCHMARKS.md; scripts/bench.py --help lists the other BENCH_* knobs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v wrk >/dev/null; then
+  echo "Installing wrk (Debian package)"
+  apt-get update -qq
+  apt-get install -y -qq -o DPkg::Lock::Timeout=600 wrk >/dev/null
+fi
+
+for db in ${BENCH_DB:-sqlite postgres}; do
+  .venv/bin/python scripts/bench.py --db "$db"
+  if [ "${BENCH_IMPORT:-1}" = 1 ]; then
+    .venv/bin/python scripts/bench_import.py --db "$db"
+  fi
+done
