@@ -88,6 +88,8 @@ class Queue:
         self.mode = mode
         focus = "starred" if data.get("starred") == "1" else data.get("focus", "")
         self.focus = focus if focus in FOCUS_QUEUES else ""
+        # The day's counts, once the queue has needed them (the page header reuses them).
+        self.progress = None
 
     def url(self):
         if self.mode == AttemptMode.RANDOM:
@@ -114,8 +116,8 @@ class Queue:
             ids = self._focus_ids(user, profile, now)
             question = scheduling.next_focus_question(user, profile, now, ids, self.topic)
             return question, None
-        progress = scheduling.day_progress(user, profile, now)
-        return scheduling.next_question(user, progress, now, self.topic)
+        self.progress = scheduling.day_progress(user, profile, now)
+        return scheduling.next_question(user, self.progress, now, self.topic)
 
     def _focus_ids(self, user, profile, now):
         if self.focus == "starred":
@@ -179,7 +181,10 @@ def _render(request, context, *, partial="practice-panel"):
     if request.htmx:
         return render(request, f"questions/practice.html#{partial}", context)
     profile = profile_for(request.user)
-    context["progress"] = scheduling.day_progress(request.user, profile, timezone.now())
+    queue_progress = context["queue"].progress if "queue" in context else None
+    context["progress"] = queue_progress or scheduling.day_progress(
+        request.user, profile, timezone.now()
+    )
     context["interview_days_left"] = scheduling.interview_days_left(profile, timezone.now())
     return render(request, "questions/practice.html", context)
 
