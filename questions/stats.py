@@ -10,12 +10,13 @@ but not in its ticked list. Positions are integers in both JSON arrays (the grad
 them), which the SQL below relies on when it compares them.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from django.db import NotSupportedError, connection
-from django.db.models import Avg, Count, F, Func, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, F, Func, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
 from questions.models import Attempt, Question, ReviewCard, Topic
@@ -27,6 +28,8 @@ FORECAST_DAYS = 14
 HEAT_LEVELS = 4
 # The most missed key points are counted over this many of the user's latest attempts.
 MISSED_POINTS_WINDOW = 2000
+# How long a rendered dashboard is kept; its key changes with the local hour anyway.
+DASHBOARD_CACHE_SECONDS = 3600
 
 
 # --- Days -------------------------------------------------------------------------------------
@@ -247,6 +250,49 @@ def weakest(scored_cards, limit: int = 10) -> list[ScoredCard]:
     ]
     weak.sort(key=lambda s: (s.retrievability, -s.card.lapses, -s.card.again_count, s.card.pk))
     return weak[:limit]
+
+
+def leeches(user, threshold):
+    """The user's cards on published questions failed `threshold` times or more."""
+    return (
+        ReviewCard.objects.filter(
+            user=user, question__is_published=True, again_count__gte=threshold
+        )
+        .select_related("question")
+        .only("suspended", "again_count", "question__id", "question__title")
+        .order_by("question_id")
+    )
+
+
+# --- The cached dashboard ---------------------------------------------------------------------
+
+
+def dashboard_key(user, profile, now, language) -> str:
+    """The cache key of the user's rendered dashboard: it changes whenever what it shows can.
+
+    Two indexed queries: the latest attempt (a grade or an undo changes it) and a fingerprint
+    of the user's cards (a suspension, a skip or a rebuild changes it). The study settings and
+    the language are part of the key, and so is the local hour: recall chances drift with
+    time, and edits to the bank show within the hour.
+    """
+    latest = (
+        Attempt.objects.filter(user=user)
+        .order_by("-created_at", "-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    cards = ReviewCard.objects.filter(user=user).aggregate(
+        count=Count("id"),
+        reviewed=Max("last_review"),
+        suspended=Count("id", filter=Q(suspended=True)),
+        skipped=Max("skipped_until"),
+        skipping=Count("id", filter=Q(skipped_until__gt=now)),
+    )
+    hour = now.astimezone(profile.zone).strftime("%Y-%m-%dT%H")
+    settings = (profile.time_zone, profile.leech_threshold, profile.desired_retention)
+    parts = (language, hour, settings, profile.interview_date, latest, sorted(cards.items()))
+    digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+    return f"stats:{user.pk}:{digest}"
 
 
 # --- Key points missed ------------------------------------------------------------------------

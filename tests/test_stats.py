@@ -447,13 +447,80 @@ class TestStatsPage:
         )
         for q in questions[:40]:
             card(alice, q, stability=5.0, last_review=timezone.now() - timedelta(days=3))
-        # session, user (with profile), reviews per day, cards, topics, attempts per topic,
-        # key points missed
-        with django_assert_max_num_queries(15) as captured:
+        # session, user (with profile), latest attempt, card fingerprint, then the dashboard:
+        # reviews per day, cards, topics, attempts per topic, key points missed; leeches
+        with django_assert_max_num_queries(10):
             response = alice_client.get(reverse("questions:stats"))
         assert response.status_code == 200
-        assert len(captured) <= 8
         assert response.context["total_reviews"] == 5000
+        # From the cache: session, user, latest attempt, card fingerprint, leeches
+        with django_assert_max_num_queries(5):
+            again = alice_client.get(reverse("questions:stats"))
+
+        def dashboard(page):
+            return page.content.decode().split("</h1>")[1].split('id="leech-heading"')[0]
+
+        assert dashboard(again) == dashboard(response)
+
+
+class TestDashboardCache:
+    """The dashboard is cached per user and shown afresh as soon as anything on it changes."""
+
+    def figures(self, client):
+        body = client.get(reverse("questions:stats")).content.decode()
+        return re.search(r"Reviews in all</dt><dd>([^<]*)</dd>", body).group(1)
+
+    def test_a_new_attempt_shows_at_once(self, alice_client, alice, question):
+        add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])
+        assert self.figures(alice_client) == "1"
+        add_attempts(alice, question, [timezone.now() - timedelta(hours=1)])
+        assert self.figures(alice_client) == "2"
+
+    def test_an_unchanged_history_is_served_from_the_cache(self, alice_client, alice, question):
+        add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])
+        assert self.figures(alice_client) == "1"
+        # Changed behind the cache's back (no new attempt, same cards): the cached figure stays.
+        Attempt.objects.filter(user=alice).update(rating=1)
+        first = alice_client.get(reverse("questions:stats"))
+        assert "heat_days" not in first.context  # the dashboard was not computed again
+
+    def test_suspending_or_skipping_a_card_changes_the_key(self, alice, question):
+        add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])
+        the_card = card(alice, question)
+        profile, now = alice.study_profile, timezone.now()
+        keys = {stats.dashboard_key(alice, profile, now, "en")}
+        the_card.suspended = True
+        the_card.save()
+        keys.add(stats.dashboard_key(alice, profile, now, "en"))
+        the_card.suspended = False
+        the_card.skipped_until = now + timedelta(hours=5)
+        the_card.save()
+        keys.add(stats.dashboard_key(alice, profile, now, "en"))
+        assert len(keys) == 3
+
+    def test_the_key_changes_with_the_hour_the_language_and_the_settings(self, alice, question):
+        profile, now = alice.study_profile, timezone.now()
+        key = stats.dashboard_key(alice, profile, now, "en")
+        assert stats.dashboard_key(alice, profile, now, "en") == key
+        assert stats.dashboard_key(alice, profile, now + timedelta(hours=1), "en") != key
+        assert stats.dashboard_key(alice, profile, now, "zh-hans") != key
+        profile.time_zone = "Asia/Shanghai"
+        assert stats.dashboard_key(alice, profile, now, "en") != key
+
+    def test_users_never_share_a_cached_dashboard(self, alice_client, alice, bob, question):
+        add_attempts(alice, question, [timezone.now()])
+        assert self.figures(alice_client) == "1"
+        alice_client.force_login(bob)
+        assert self.figures(alice_client) == "0"
+
+    def test_the_leech_list_is_never_cached(self, alice_client, alice, question):
+        add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])
+        leech = card(alice, question, again_count=8)
+        body = alice_client.get(reverse("questions:stats")).content.decode()
+        assert 'name="csrfmiddlewaretoken"' in body.split('id="leech-heading"')[1]
+        ReviewCard.objects.filter(pk=leech.pk).update(again_count=0)
+        body = alice_client.get(reverse("questions:stats")).content.decode()
+        assert "No leeches." in body
 
 
 def test_another_users_numbers_never_show(alice_client, bob, question):
