@@ -182,6 +182,32 @@ class TestHistoryFilters:
         assert message in body
         assert listed(response) == [attempt]  # the bad value is ignored
 
+    def test_the_controls_keep_what_was_chosen(self, alice_client, topic):
+        params = {
+            "q": 'a "quoted" <word>',
+            "topic": topic.slug,
+            "rating": "2",
+            "mode": "mock",
+            "date_from": "2024-05-01",
+            "date_to": "2024-05-31",
+        }
+        body = alice_client.get(HISTORY, params).content.decode()
+        assert 'value="a &quot;quoted&quot; &lt;word&gt;"' in body
+        assert f'<option value="{topic.slug}" selected>' in body
+        assert '<option value="2" selected>Hard</option>' in body
+        assert '<option value="mock" selected>' in body
+        assert 'name="date_from" value="2024-05-01"' in body
+        assert 'name="date_to" value="2024-05-31"' in body
+        form = body.split("history-filters")[1].split("</form>")[0]
+        assert form.count(" selected>") == 3
+        assert "aria-invalid" not in body
+
+    def test_a_bad_value_marks_its_control_and_points_to_the_message(self, alice_client):
+        body = alice_client.get(HISTORY, {"rating": "9"}).content.decode()
+        assert 'id="id_rating" aria-invalid="true" aria-describedby="id_rating_error"' in body
+        assert '<li id="id_rating_error">' in body
+        assert body.count("aria-invalid") == 1
+
     def test_valid_filters_still_apply_beside_a_bad_one(self, alice_client, alice, question):
         wanted = make_attempt(alice, question, rating=4)
         make_attempt(alice, question, rating=1)
