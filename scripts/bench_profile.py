@@ -55,6 +55,10 @@ def main():
     import django
 
     django.setup()
+    from django.core.management import call_command
+
+    # The pages link hashed static files: the manifest must exist, as under gunicorn.
+    call_command("collectstatic", "--noinput", verbosity=0)
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
