@@ -19,7 +19,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import push_url, trigger_client_event
+from django_htmx.http import push_url
 
 from questions import notes, scheduling
 from questions.coverage import overall_coverage, score_key_points, suggest_rating
@@ -177,16 +177,27 @@ def _next_context(request, queue, now):
     return context
 
 
+def _add_progress(request, context):
+    """The header's counts: those the queue computed when it picked the question, if it did."""
+    profile = profile_for(request.user)
+    now = timezone.now()
+    queue_progress = context["queue"].progress if "queue" in context else None
+    context["progress"] = queue_progress or scheduling.day_progress(request.user, profile, now)
+    context["interview_days_left"] = scheduling.interview_days_left(profile, now)
+    return context
+
+
 def _render(request, context, *, partial="practice-panel"):
     if request.htmx:
         return render(request, f"questions/practice.html#{partial}", context)
-    profile = profile_for(request.user)
-    queue_progress = context["queue"].progress if "queue" in context else None
-    context["progress"] = queue_progress or scheduling.day_progress(
-        request.user, profile, timezone.now()
-    )
-    context["interview_days_left"] = scheduling.interview_days_left(profile, timezone.now())
-    return render(request, "questions/practice.html", context)
+    return render(request, "questions/practice.html", _add_progress(request, context))
+
+
+def _render_after_change(request, context):
+    """The htmx answer to a grade, skip, suspend or undo: the next panel, and the day's
+    counts swapped out of band (they changed)."""
+    context = _add_progress(request, context) | {"progress_oob": True}
+    return render(request, "questions/practice.html#panel-and-progress", context)
 
 
 # --- Pages -----------------------------------------------------------------------------------
@@ -364,9 +375,8 @@ def grade(request, pk):
         return redirect(queue.url())
     context = _next_context(request, queue, now)
     context["graded"] = {"attempt": attempt, "card": card, "undo": _undo_token(attempt)}
-    response = render(request, "questions/practice.html#practice-panel", context)
+    response = _render_after_change(request, context)
     push_url(response, queue.url())
-    trigger_client_event(response, "attemptGraded")
     return response
 
 
@@ -414,9 +424,9 @@ def undo(request):
     context = _question_context(request, queue, attempt.question, now, form=form)
     context["undone"] = True
     # Without JavaScript too the page is rendered here, not redirected: it carries the answer.
-    response = _render(request, context)
-    trigger_client_event(response, "attemptGraded")
-    return response
+    if request.htmx:
+        return _render_after_change(request, context)
+    return _render(request, context)
 
 
 def _card_for_control(user, question, now):
@@ -475,9 +485,7 @@ def _after_control(request, queue, notice, now):
         return redirect(queue.url())
     context = _next_context(request, queue, now)
     context["notice"] = notice
-    response = render(request, "questions/practice.html#practice-panel", context)
-    trigger_client_event(response, "attemptGraded")
-    return response
+    return _render_after_change(request, context)
 
 
 @require_POST

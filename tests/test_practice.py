@@ -245,7 +245,15 @@ class TestGrade:
         assert "<html" not in body
         assert "<title>Second" in body
         assert response["HX-Push-Url"] == reverse("questions:practice")
-        assert "attemptGraded" in response["HX-Trigger"]
+
+    def test_the_htmx_response_carries_the_new_counts_out_of_band(self, alice_client, topic):
+        first = make_question(topic=topic, position=1, title="First")
+        make_question(topic=topic, position=2, title="Second")
+        response = grade(alice_client, first)
+        progress = response.content.decode().split('id="day-progress"')[1].split("</div>")[0]
+        assert 'hx-swap-oob="true"' in progress
+        assert "Reviewed today <strong>1</strong>" in progress
+        assert "HX-Trigger" not in response.headers  # so no second request for the counts
 
     def test_without_htmx_it_redirects_so_refresh_never_resubmits(self, alice_client, question):
         response = grade(alice_client, question, htmx=False)

@@ -70,6 +70,9 @@ class TestUndo:
         assert question.title in body
         assert Attempt.objects.count() == 0
         assert ReviewCard.objects.count() == 0  # back to a new question
+        progress = body.split('id="day-progress"')[1].split("</div>")[0]
+        assert 'hx-swap-oob="true"' in progress  # the day's counts go back down too
+        assert "Reviewed today <strong>0</strong>" in progress
 
     def test_it_rebuilds_the_card_from_the_remaining_attempts(self, alice_client, alice, question):
         grade(alice_client, question, rating=3)
@@ -159,6 +162,7 @@ class TestSkipAndSuspend:
             reverse("questions:skip", args=[first.pk]), HTTP_HX_REQUEST="true"
         )
         assert "Skipped" in response.content.decode()
+        assert 'id="day-progress" class="progress" role="status"' in response.content.decode()
         assert alice_client.get(reverse("questions:practice")).context["question"] == second
         assert Attempt.objects.count() == 0
         card = ReviewCard.objects.get(question=first)
