@@ -26,8 +26,10 @@ MASTERY_RETRIEVABILITY = 0.9
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 14
 HEAT_LEVELS = 4
-# The most missed key points are counted over this many of the user's latest attempts.
-MISSED_POINTS_WINDOW = 2000
+# The most missed key points are counted over this many of the user's latest attempts: a few
+# weeks of steady practice, which is what "most missed" should reflect (and 2,000 cost four
+# times as much: 48 ms against 11 ms on SQLite for a user with 5,000 attempts).
+MISSED_POINTS_WINDOW = 500
 # How long a rendered dashboard is kept; its key changes with the local hour anyway.
 DASHBOARD_CACHE_SECONDS = 3600
 
