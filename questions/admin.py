@@ -44,6 +44,7 @@ from .models import (
     Tag,
     Topic,
 )
+from .signals import search_texts_refreshed_once
 
 # --- Statistics ---------------------------------------------------------------------------------
 
@@ -346,6 +347,12 @@ class QuestionAdmin(SimpleHistoryAdmin):
             admin_views.sync_history([obj.pk])
         super().save_model(request, obj, form, change)
 
+    def save_related(self, request, form, formsets, change):
+        # The inline saves key points one by one, after the question: its search text is
+        # rebuilt once, when they all are.
+        with search_texts_refreshed_once():
+            super().save_related(request, form, formsets, change)
+
     # --- Columns ---
 
     @admin.display(description=gettext_lazy("key points"), ordering="key_point_count")
@@ -508,6 +515,8 @@ def duplicate_question(original, user):
     if points and points[0].pk is None:  # backends that do not return ids
         points = list(copy.key_points.all())
     KeyPoint.history.bulk_history_create(points, default_user=user)
+    # bulk_create sends no signal: the copy's search text gets its key points here.
+    Question.refresh_search_texts([copy.pk])
     return copy
 
 

@@ -34,6 +34,7 @@ from django.views.decorators.http import require_http_methods
 from . import anki, exporting, importing, similarity
 from .csv_format import is_csv, parse_csv, to_csv
 from .models import KeyPoint, Question, Topic
+from .signals import search_texts_refreshed_once
 
 SESSION_KEY = "questions_admin_import"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -465,11 +466,12 @@ class RestoreError(Exception):
     pass
 
 
-# Every field a version restores: all but the identity and the timestamps.
+# Every field a version restores: all but the identity, the timestamps and search_text, which
+# the history does not keep (save() derives it from the restored texts and key points).
 RESTORED_FIELDS = [
     field.attname
     for field in Question._meta.concrete_fields
-    if field.name not in {"id", "created_at", "updated_at"}
+    if field.name not in {"id", "created_at", "updated_at", "search_text"}
 ]
 
 
@@ -479,7 +481,8 @@ def restore_version(question, version, user):
     One transaction; every save is recorded by simple_history, so the restore is itself a new
     version that can be undone by restoring the one before it.
     """
-    with transaction.atomic(), similarity.collected_updates():
+    # The key points are saved one by one: the question's search text is rebuilt once, after.
+    with transaction.atomic(), similarity.collected_updates(), search_texts_refreshed_once():
         question = Question.objects.select_for_update().get(pk=question.pk)
         points = key_points_of_version(version)
         sync_history([question.pk])

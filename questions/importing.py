@@ -33,6 +33,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from .models import Difficulty, KeyPoint, Question, Tag, Topic
+from .signals import search_texts_refreshed_once
 
 JSON_FORMAT = "interview-prep-questions"
 JSON_VERSION = 1
@@ -667,7 +668,12 @@ def plan_import(parsed):
     existing, old_points, old_tags = {}, defaultdict(list), defaultdict(list)
     for start in range(0, len(parsed), BATCH_SIZE):
         keys = [question.external_key for question in parsed[start : start + BATCH_SIZE]]
-        questions = Question.objects.filter(external_key__in=keys).select_related("topic")
+        # search_text is derived from what the file gives: an update writes it anew.
+        questions = (
+            Question.objects.filter(external_key__in=keys)
+            .select_related("topic")
+            .defer("search_text")
+        )
         existing.update((question.external_key, question) for question in questions)
         # Plain values rather than prefetch_related(): building a model instance and a related
         # manager per row was most of the time of a large re-import.
@@ -752,7 +758,8 @@ def apply_plan(plan, *, progress=None):
     """Write the plan in one transaction; return the counts. progress(done, total) is called
     after every BATCH_SIZE questions."""
     total = len(plan.items)
-    with transaction.atomic():
+    # Search texts are written with the questions; removing key points only notes theirs.
+    with transaction.atomic(), search_texts_refreshed_once():
         for topic in plan.new_topics:
             topic.save()
         tags = _tags_by_name(plan.items)
@@ -795,6 +802,9 @@ def _create_questions(items, tags):
             for name in OPTIONAL_FIELDS
             if getattr(parsed, name) is not None
         )
+        values["search_text"] = Question.search_text_of(
+            parsed.title, parsed.prompt, parsed.answer, parsed.key_points
+        )
         questions.append(Question(topic=item.topic, external_key=parsed.external_key, **values))
     Question.objects.bulk_create(questions)
 
@@ -814,7 +824,7 @@ def _update_questions(items, tags):
     if not items:
         return
     now = timezone.now()
-    changed_fields = {"updated_at"}
+    changed_fields = {"updated_at", "search_text"}
     new_points, changed_points, removed_points, retagged = [], [], [], []
     points_by_question = defaultdict(dict)
     repointed = [item.question.pk for item in items if "key_points" in item.changes]
@@ -830,6 +840,10 @@ def _update_questions(items, tags):
             question.topic = item.topic
             changed_fields.add("topic")
         question.updated_at = now
+        # The key points end up as the file gives them, changed or not.
+        question.search_text = Question.search_text_of(
+            question.title, question.prompt, question.answer, item.parsed.key_points
+        )
         if "key_points" in changes:
             # Key points are matched by position, so unchanged ones keep their rows.
             old_points = points_by_question[question.pk]

@@ -1,5 +1,6 @@
 import uuid
 import zoneinfo
+from collections import defaultdict
 from datetime import timedelta
 
 import fsrs
@@ -73,6 +74,10 @@ class QuestionQuerySet(models.QuerySet):
         return self.order_by("source", "position", "id")
 
 
+# The question's own texts in its search_text: saving any of them rebuilds it.
+SEARCHED_FIELDS = frozenset({"title", "prompt", "answer"})
+
+
 class Question(models.Model):
     topic = models.ForeignKey(
         Topic, on_delete=models.PROTECT, related_name="questions", verbose_name=_("topic")
@@ -104,9 +109,14 @@ class Question(models.Model):
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # What /questions/?q= looks in (questions/search.py), derived from the texts above and the
+    # key points: save() and the key point signals keep it, bulk writers call
+    # refresh_search_texts() or search_text_of(). Indexed by migration 0006.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     objects = QuestionQuerySet.as_manager()
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # search_text is derived: a version restores the texts, and save() derives it again.
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
 
     class Meta:
         ordering = ["source", "position", "id"]
@@ -120,8 +130,66 @@ class Question(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        """Rebuilds search_text first: one more query (the key points), none for a new question."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not SEARCHED_FIELDS.isdisjoint(update_fields):
+            points = (
+                []
+                if self.pk is None
+                else self.key_points.order_by("position").values_list("label", "detail")
+            )
+            self.search_text = self.search_text_of(self.title, self.prompt, self.answer, points)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("questions:detail", args=[self.pk])
+
+    @staticmethod
+    def search_text_of(title, prompt, answer, key_points):
+        """The search_text of a question with these texts and (label, detail) key points.
+
+        Casefolded, so that a casefolded term matches in any script (ÉCOLE, école); one text
+        per line, so that a term (which has no whitespace) never matches across two texts.
+        """
+        texts = [title, prompt, answer, *(text for point in key_points for text in point)]
+        return "\n".join(texts).casefold()
+
+    @classmethod
+    def refresh_search_texts(cls, ids, batch_size=1000):
+        """Rebuild search_text of these questions from the database (missing ids are skipped).
+
+        For writers that bypass save() and the key point signals (bulk_create, bulk_update,
+        update()). Per batch_size questions: the questions, their key points, and one bulk
+        update of those whose text changed.
+        """
+        ids = sorted(set(ids))
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            points = defaultdict(list)
+            rows = (
+                KeyPoint.objects.filter(question_id__in=batch)
+                .order_by("question_id", "position")
+                .values_list("question_id", "label", "detail")
+            )
+            for question_id, label, detail in rows:
+                points[question_id].append((label, detail))
+            changed = []
+            questions = (
+                cls.objects.filter(pk__in=batch)
+                .order_by()
+                .only("title", "prompt", "answer", "search_text")
+            )
+            for question in questions:
+                text = cls.search_text_of(
+                    question.title, question.prompt, question.answer, points[question.pk]
+                )
+                if text != question.search_text:
+                    question.search_text = text
+                    changed.append(question)
+            cls.objects.bulk_update(changed, ["search_text"])
 
 
 class KeyPoint(models.Model):

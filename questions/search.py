@@ -1,28 +1,35 @@
 """Browsing and searching the bank: filters, search, the user's status per question, highlights.
 
-Search is substring matching (`ILIKE '%term%'`), which works for Chinese without a segmenter.
-On PostgreSQL the trigram indexes of migration 0003 serve it for terms of 3+ characters;
-shorter terms (many Chinese words are 2 characters) still match, through a scan.
+Search is substring matching, which works for Chinese without a segmenter. It looks in one
+column, Question.search_text (the casefolded title, prompt, answer and key points), for each
+casefolded term. A term of 3+ characters is found through a trigram index (migration 0006):
+SQLite's FTS5 table, PostgreSQL's pg_trgm index; a shorter one (many Chinese words have two
+characters) still matches, through a scan of that one column.
 """
 
 import re
 
 from django import forms
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import IContains
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import CardState, Difficulty, KeyPoint, Question, ReviewCard, Tag, Topic
+from questions.models import CardState, Difficulty, ReviewCard, Tag, Topic
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10
 # A card in review whose memory lasts three weeks or more counts as mastered.
 MASTERED_STABILITY_DAYS = 21
 SNIPPET_CONTEXT = 60
+# Trigram indexes serve terms of at least this many characters.
+TRIGRAM = 3
+# SQLite's FTS5 index over Question.search_text, made by migration 0006.
+FTS_TABLE = "questions_question_fts"
 
 # Quotes, brackets and sentence punctuation around a word are not part of what is looked for
 # ("迁移学习？", "(cache)"), but punctuation inside a term is ("c++", "node.js").
@@ -35,11 +42,12 @@ _MARKDOWN_NOISE = re.compile(r"\*\*|__|`+|^#+\s*|^>\s*", re.MULTILINE)
 
 
 class ILike(IContains):
-    """`field__ilike=term`: icontains that a pg_trgm GIN index on the raw column can serve.
+    """`field__ilike=term`: icontains as PostgreSQL's own `col ILIKE %s`.
 
-    Django's own icontains compiles to `UPPER(col::text) LIKE UPPER(%s)` on PostgreSQL, which
-    an index on `col` cannot use. This emits `col ILIKE %s` there (the term's % and _ are
-    escaped as for icontains) and falls back to icontains on other databases.
+    Django's icontains compiles to `UPPER(col::text) LIKE UPPER(%s)` on PostgreSQL, which a
+    pg_trgm index on `col` cannot serve. This emits `col ILIKE %s` there (the term's % and _
+    are escaped as for icontains) and falls back to icontains on other databases. Search
+    itself no longer needs it (see matching()); title_rank() uses it on the few rows found.
     """
 
     lookup_name = "ilike"
@@ -71,28 +79,22 @@ def search_terms(query: str) -> list[str]:
     return terms
 
 
-def _matching_ids(term):
-    # A union of two index-friendly halves: an OR across the question's columns and a
-    # subquery on key points would force a scan of every question on PostgreSQL.
-    in_question = (
-        Question.objects.filter(
-            Q(title__ilike=term) | Q(prompt__ilike=term) | Q(answer__ilike=term)
-        )
-        .order_by()
-        .values("pk")
-    )
-    in_key_points = (
-        KeyPoint.objects.filter(Q(label__ilike=term) | Q(detail__ilike=term))
-        .order_by()
-        .values("question_id")
-    )
-    return in_question.union(in_key_points)
+def _contains(term, using):
+    """Q for the questions whose search_text contains the term, ignoring case."""
+    term = term.casefold()
+    if connections[using].vendor == "sqlite" and len(term) >= TRIGRAM:
+        # An FTS5 string: doubling its quotes keeps any input a literal, never query syntax.
+        phrase = '"{}"'.format(term.replace('"', '""'))
+        found = RawSQL(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s", [phrase])
+        return Q(pk__in=found)
+    # LIKE '%term%' (Django escapes % and _), which pg_trgm serves for 3+ characters.
+    return Q(search_text__contains=term)
 
 
 def matching(questions, terms):
     """Questions whose title, prompt, answer or key points contain every term."""
     for term in terms:
-        questions = questions.filter(pk__in=_matching_ids(term))
+        questions = questions.filter(_contains(term, questions.db))
     return questions
 
 

@@ -58,6 +58,8 @@ def make_question(topic=None, key_points=DEFAULT_POINTS, **kwargs):
         KeyPoint(question=question, position=i, label=label, detail=detail)
         for i, (label, detail) in enumerate(key_points, 1)
     )
+    Question.refresh_search_texts([question.pk])  # bulk_create skips the key point signals
+    question.refresh_from_db(fields=["search_text"])
     return question
 
 
@@ -82,4 +84,5 @@ def make_questions(count, topic=None, **kwargs):
     KeyPoint.objects.bulk_create(
         KeyPoint(question=q, position=1, label="Point", detail="detail") for q in questions
     )
+    Question.refresh_search_texts(q.pk for q in questions)
     return questions

@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
+from questions import search
 from questions.models import KeyPoint, Question
 from tests.factories import make_question, make_user
 from tests.test_admin_questions import change_url, form_data, key_points
@@ -126,6 +127,20 @@ def test_a_restore_can_itself_be_undone(editor_client, question):
     question.refresh_from_db()
     assert question.title == "Two"
     assert key_points(question)[0] == (1, "二")
+
+
+def test_search_finds_the_restored_version(editor_client, question):
+    edit(editor_client, question, title="First edit", answer="见要点")
+    first = versions(question)[-1]
+    edit(editor_client, question, title="Second edit", **{"key_points-0-label": "泛化更强"})
+
+    editor_client.post(restore_url(question, first))
+
+    def search_finds(term):
+        return list(search.matching(Question.objects.all(), [term]))
+
+    assert search_finds("first") == search_finds("高泛化能力") == [question]
+    assert search_finds("second") == search_finds("泛化更强") == []
 
 
 def test_restoring_the_state_before_the_first_admin_edit_of_an_imported_question(editor_client):

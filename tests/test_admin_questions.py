@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
+from questions import search
 from questions.models import (
     Attempt,
     KeyPoint,
@@ -468,3 +469,44 @@ def test_text_saved_from_the_browser_keeps_unix_line_ends(editor_client, questio
     stored = Question.objects.get(pk=question.pk)
     assert stored.answer == question.answer
     assert KeyPoint.objects.get(question=question, position=1).detail == "第一行\n第二行"
+
+
+# --- What search finds --------------------------------------------------------------------------
+
+
+def search_finds(term):
+    """External keys of the questions the site's search finds for the term."""
+    questions = search.matching(Question.objects.all(), [term])
+    return sorted(questions.values_list("external_key", flat=True))
+
+
+def test_search_finds_what_the_change_form_saved(editor_client, question):
+    data = form_data(editor_client.get(change_url(question)))
+    extra = int(data["key_points-TOTAL_FORMS"]) - 1
+    data.update(
+        {
+            "title": "Renamed in the admin",
+            "answer": "见要点",  # the key points are in no other text now
+            "key_points-0-label": "泛化更强",
+            "key_points-1-DELETE": "on",
+            f"key_points-{extra}-position": 5,
+            f"key_points-{extra}-label": "节省资源",
+            f"key_points-{extra}-detail": "不必从零训练。",
+        }
+    )
+
+    assert editor_client.post(change_url(question), data).status_code == 302
+
+    key = [question.external_key]
+    assert search_finds("renamed") == search_finds("泛化更强") == search_finds("从零训练") == key
+    assert search_finds("高泛化能力") == search_finds("减少数据需求") == []
+    assert search_finds("提高模型性能") == key  # an untouched point
+
+
+def test_search_finds_a_copy_by_its_key_points(editor_client, topic):
+    original = make_question(topic=topic, answer="见要点", key_points=[])
+    original.key_points.create(position=1, label="缓存击穿", detail="热点键过期")
+
+    run_action(editor_client, "duplicate", [original])
+
+    assert search_finds("缓存击穿") == [original.external_key, f"{original.external_key}-copy"]

@@ -6,6 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Max, Min, Q
 
+from questions import search
 from questions.management.commands import generate_load_data
 from questions.management.commands.generate_load_data import PASSWORD
 from questions.models import Attempt, KeyPoint, Question, ReviewCard, StudyProfile
@@ -73,6 +74,18 @@ def test_it_generates_the_numbers_asked_for():
     assert Attempt.objects.count() == 500
     assert Attempt.objects.values("reveal_token").distinct().count() == 500
     assert "attempts: 500/500" in output
+
+
+def test_search_finds_generated_questions_as_if_they_were_saved_one_by_one():
+    generate()
+    written = dict(Question.objects.values_list("pk", "search_text"))
+
+    Question.refresh_search_texts(list(written))
+
+    assert dict(Question.objects.values_list("pk", "search_text")) == written
+    point = KeyPoint.objects.filter(question__external_key="loadgen:1").last()
+    found = search.matching(Question.objects.all(), [point.detail[:12]])
+    assert "loadgen:1" in found.values_list("external_key", flat=True)
 
 
 def test_attempts_carry_what_grading_stores():

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from questions import importing
+from questions import importing, search
 from questions.importing import (
     ImportFileError,
     apply_plan,
@@ -710,6 +710,43 @@ def test_it_updates_json_tags_and_key_points(tmp_path):
     assert [tag.name for tag in question.tags.all()] == ["b", "c"]
     assert [point.as_pair() for point in question.key_points.all()] == [("L", "D")]
     assert import_file(path) == "created 0, updated 0, unchanged 1\n"
+
+
+def found(term):
+    """External keys of the questions search finds for the term."""
+    questions = search.matching(Question.objects.all(), [term])
+    return sorted(questions.values_list("external_key", flat=True))
+
+
+def search_texts():
+    return dict(Question.objects.values_list("pk", "search_text"))
+
+
+@pytest.mark.django_db
+def test_search_finds_what_an_import_wrote_and_not_what_it_replaced(tmp_path):
+    # Key points that are not in the answer: only search_text holds them.
+    zebra, okapi = {"label": "Zebra", "detail": "stripes"}, {"label": "Okapi", "detail": "forest"}
+    path = write(tmp_path, "bank.json", json_bank(json_question(1, key_points=[zebra, okapi])))
+    import_file(path)
+    assert found("stripes") == found("okapi") == ["json:1"]
+
+    # A new title and a key point changed in place.
+    spots = {"label": "Zebra", "detail": "spots"}
+    changed = json_question(1, title="Renamed", key_points=[spots, okapi])
+    write(tmp_path, "bank.json", json_bank(changed, json_question(2)))
+    assert import_file(path) == "created 1, updated 1, unchanged 0\n"
+    assert found("renamed") == found("spots") == found("okapi") == ["json:1"]
+    assert found("stripes") == []
+    assert found("question") == ["json:2"]
+
+    # A key point removed (the import deletes it).
+    write(tmp_path, "bank.json", json_bank(json_question(1, key_points=[spots]), json_question(2)))
+    assert import_file(path) == "created 0, updated 1, unchanged 1\n"
+    assert found("okapi") == []
+    # What the import wrote is what the model derives.
+    written = search_texts()
+    Question.refresh_search_texts(list(written))
+    assert search_texts() == written
 
 
 @pytest.mark.django_db

@@ -1,8 +1,9 @@
-"""The hot queries use their indexes (PostgreSQL's EXPLAIN; SQLite plans are not checked).
+"""The hot queries use their indexes.
 
-The tables here are small, so sequential scans are switched off for the EXPLAIN: the test asks
-whether the planner *can* answer the query from the named index in the intended order, which
-is what keeps it fast with a million attempts (docs/BENCHMARKS.md).
+On PostgreSQL the tables here are small, so sequential scans are switched off for the EXPLAIN:
+the test asks whether the planner *can* answer the query from the named index in the intended
+order, which is what keeps it fast with a million attempts (docs/BENCHMARKS.md). On SQLite only
+search is checked: its index is an FTS5 table that triggers keep in step (migration 0006).
 """
 
 import re
@@ -12,16 +13,16 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from questions.models import Attempt, ReviewCard
-from tests.factories import make_questions
+from questions import search
+from questions.models import Attempt, Question, ReviewCard
+from tests.factories import make_question, make_questions
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(autouse=True)
-def postgresql_only():
-    if connection.vendor != "postgresql":
-        pytest.skip("EXPLAIN output is checked on PostgreSQL only")
+on_postgresql = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's plans and indexes"
+)
+on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
 
 
 @pytest.fixture
@@ -73,6 +74,7 @@ def full_sort(explained):
     return re.search(r"(^|->  )Sort  \(", explained, re.MULTILINE) is not None
 
 
+@on_postgresql
 def test_the_next_card_query_reads_card_user_due(alice, history):
     explained = plan(ReviewCard.objects.due_for(alice, history)[:1])
 
@@ -82,8 +84,59 @@ def test_the_next_card_query_reads_card_user_due(alice, history):
     assert not full_sort(explained)
 
 
+@on_postgresql
 def test_the_history_page_query_reads_attempt_user_created(alice, history):
     explained = plan(Attempt.objects.filter(user=alice).order_by("-created_at", "-id")[:25])
 
     assert "Index Scan using attempt_user_created" in explained
     assert not full_sort(explained)
+
+
+# --- Search -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def searchable(topic):
+    """Two hundred questions search does not find, and one it does."""
+    make_questions(200, topic=topic)
+    wanted = make_question(topic=topic, title="迁移学习的好处")
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {Question._meta.db_table}")
+    return wanted
+
+
+@on_postgresql
+def test_search_reads_the_trigram_index_of_search_text(searchable):
+    questions = search.matching(Question.objects.published(), ["迁移学习"])
+
+    # Unordered, as the paginator counts: on a table this small, the planner would rather
+    # filter the bank order index than sort.
+    assert "Bitmap Index Scan on questions_question_search_trgm" in plan(questions.order_by())
+    assert list(questions) == [searchable]
+
+
+@on_sqlite
+def test_search_reads_the_fts5_table(searchable):
+    questions = search.matching(Question.objects.published(), ["迁移学习"])
+
+    assert "SCAN questions_question_fts VIRTUAL TABLE INDEX" in questions.explain()
+    assert list(questions) == [searchable]
+
+
+@on_sqlite
+def test_the_fts5_table_follows_every_write_to_questions(topic):
+    kept = make_question(topic=topic)
+    gone = make_question(topic=topic)
+    kept.title = "Renamed"
+    kept.save()
+    kept.key_points.create(position=9, label="新的一点")
+    Question.objects.filter(pk=kept.pk).update(is_published=False)  # not a searched column
+    gone.delete()
+
+    # Compares the index with the rows it was made from: fails if a trigger is missing.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO questions_question_fts (questions_question_fts, rank) "
+            "VALUES ('integrity-check', 1)"
+        )
+    assert list(search.matching(Question.objects.all(), ["新的一点"])) == [kept]

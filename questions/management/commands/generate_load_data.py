@@ -361,12 +361,17 @@ class _Generator:
         rows = []
         for n in range(1, count + 1):
             sample = samples[(n - 1) % len(samples)]
+            title = f"{sample.title} ({n})"
             rows.append(
                 Question(
                     topic=topics[(n - 1) % len(topics)],
-                    title=f"{sample.title} ({n})",
+                    title=title,
                     prompt=sample.prompt,
                     answer=sample.answer,
+                    # What save() would derive (the key points are written just below).
+                    search_text=Question.search_text_of(
+                        title, sample.prompt, sample.answer, sample.key_points
+                    ),
                     explanation=sample.explanation,
                     difficulty=self.rng.choice(difficulties),
                     language="zh-hans",
