@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef
-from django.db.models.functions import Substr
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -23,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from questions import ratelimit, stats, svg
 from questions.history_forms import DeleteAccountForm, HistoryFilterForm
-from questions.models import Attempt, Rating, ReviewCard, profile_for
+from questions.models import Attempt, Rating, profile_for
 from questions.scheduling import scheduler_for
 
 ATTEMPTS_PER_PAGE = 25
@@ -59,8 +57,9 @@ def _filter_attempts(attempts, filters, zone):
 def history(request):
     """The user's attempts, newest first, 25 a page, with the start of each answer.
 
-    Queries: the filter's topic (when one is given), the count, the page (joined to question
-    and topic), and the topics for the filter's select (whole page only, not the htmx partial).
+    Queries: the filter's topic (when one is given), the count, the page, its questions with
+    their topics, and the topics for the filter's select (whole page only, not the htmx
+    partial).
     """
     profile = profile_for(request.user)
     filters = HistoryFilterForm(request.GET or None)
@@ -69,28 +68,11 @@ def history(request):
         filters.is_valid()  # invalid values are reported on the page and left out
         applied = filters.applied()
     attempts = _filter_attempts(
-        Attempt.objects.for_user(request.user)
-        .select_related("question__topic")
-        .only(
-            "created_at",
-            "rating",
-            "coverage",
-            "mode",
-            "question__title",
-            "question__topic__name",
-        )
-        .annotate(
-            snippet=Substr("text", 1, SNIPPET_LENGTH + 1),
-            # A subquery in the page query, not a query per row.
-            is_leech=Exists(
-                ReviewCard.objects.filter(
-                    user=request.user,
-                    question=OuterRef("question"),
-                    again_count__gte=profile.leech_threshold,
-                )
-            ),
-        )
-        .newest_first(),
+        Attempt.objects.listed(
+            request.user,
+            leech_threshold=profile.leech_threshold,
+            snippet_length=SNIPPET_LENGTH,
+        ),
         applied,
         profile.zone,
     )

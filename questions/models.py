@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Length
+from django.db.models.functions import Length, Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -440,6 +440,36 @@ class AttemptQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-created_at", "-id")
+
+    def listed(self, user, *, leech_threshold, snippet_length):
+        """The user's attempts as the history page lists them, newest first.
+
+        The page's rows come from the (user, created_at) index alone; their questions and
+        topics follow in one more query. Joined in the same query, SQLite's planner started
+        from the topics and sorted all of the user's attempts (2.1 ms for 5,000 against
+        0.1 ms). Whether each question is a leech is a subquery per row, not a query.
+        """
+        return (
+            self.filter(user=user)
+            .only("question", "created_at", "rating", "coverage", "mode")
+            .annotate(
+                snippet=Substr("text", 1, snippet_length + 1),
+                is_leech=models.Exists(
+                    ReviewCard.objects.filter(
+                        user=user,
+                        question=models.OuterRef("question"),
+                        again_count__gte=leech_threshold,
+                    )
+                ),
+            )
+            .prefetch_related(
+                models.Prefetch(
+                    "question",
+                    Question.objects.select_related("topic").only("title", "topic__name"),
+                )
+            )
+            .newest_first()
+        )
 
 
 class Attempt(models.Model):

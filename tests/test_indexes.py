@@ -2,8 +2,9 @@
 
 On PostgreSQL the tables here are small, so sequential scans are switched off for the EXPLAIN:
 the test asks whether the planner *can* answer the query from the named index in the intended
-order, which is what keeps it fast with a million attempts (docs/BENCHMARKS.md). On SQLite only
-search is checked: its index is an FTS5 table that triggers keep in step (migration 0006).
+order, which is what keeps it fast with a million attempts (docs/BENCHMARKS.md). On SQLite the
+history page and search are checked; search's index is an FTS5 table that triggers keep in step
+(migration 0006).
 """
 
 import re
@@ -22,7 +23,9 @@ pytestmark = pytest.mark.django_db
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="PostgreSQL's plans and indexes"
 )
-on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+on_sqlite = pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="SQLite's plans and FTS5 table"
+)
 
 
 @pytest.fixture
@@ -84,12 +87,26 @@ def test_the_next_card_query_reads_card_user_due(alice, history):
     assert not full_sort(explained)
 
 
+def history_page(user):
+    return Attempt.objects.listed(user, leech_threshold=8, snippet_length=160)[:25]
+
+
 @on_postgresql
 def test_the_history_page_query_reads_attempt_user_created(alice, history):
-    explained = plan(Attempt.objects.filter(user=alice).order_by("-created_at", "-id")[:25])
+    explained = plan(history_page(alice))
 
     assert "Index Scan using attempt_user_created" in explained
     assert not full_sort(explained)
+
+
+@on_sqlite
+def test_the_history_page_query_reads_attempt_user_created_on_sqlite_too(alice, history):
+    explained = history_page(alice).explain()
+
+    assert "USING INDEX attempt_user_created" in explained
+    # At most ties on created_at are sorted by id ("RIGHT PART"), never all the attempts.
+    assert "TEMP B-TREE FOR ORDER BY" not in explained
+    assert len(history_page(alice)) == 25
 
 
 # --- Search -------------------------------------------------------------------------------------
