@@ -138,6 +138,65 @@ class TestPracticePage:
         assert alice_client.get(reverse("questions:practice")).context["question"] is None
 
 
+class TestDayProgress:
+    """day_progress is one hand-written query; these pin it to the querysets that define it."""
+
+    def test_its_counts_match_the_querysets(self, alice, bob, topic):
+        now = timezone.now()
+        profile = alice.study_profile
+        day_start = profile.start_of_day(now)
+        hidden = make_question(topic=topic, is_published=False)
+
+        def card(user, question=None, **fields):
+            values = {
+                "state": CardState.REVIEW,
+                "due": now - timedelta(hours=1),
+                "reps": 2,
+                "created_at": day_start - timedelta(days=3),
+            }
+            ReviewCard.objects.create(
+                user=user, question=question or make_question(topic=topic), **values | fields
+            )
+
+        card(alice)  # due
+        card(alice, due=now)  # due this instant
+        card(alice, suspended=True)
+        card(alice, skipped_until=now + timedelta(hours=3))
+        card(alice, skipped_until=now - timedelta(minutes=1))  # skip is over: due
+        card(alice, question=hidden)
+        card(alice, due=now + timedelta(hours=1))
+        card(alice, due=now + timedelta(days=2), created_at=now)  # new today
+        card(alice, due=now + timedelta(days=2), created_at=now, reps=0)  # made, not graded
+        card(alice, due=now + timedelta(days=2), created_at=day_start - timedelta(seconds=1))
+        card(bob)
+        question = make_question(topic=topic)
+        for at in (now, day_start, day_start - timedelta(seconds=1)):
+            Attempt.objects.create(
+                user=alice,
+                question=question,
+                coverage=0,
+                rating=3,
+                answer_snapshot="",
+                created_at=at,
+            )
+        Attempt.objects.create(
+            user=bob, question=question, coverage=0, rating=3, answer_snapshot=""
+        )
+
+        progress = day_progress(alice, profile, now)
+
+        reviewed = Attempt.objects.filter(user=alice, created_at__gte=day_start).count()
+        due = ReviewCard.objects.due_for(alice, now).count()
+        new_today = ReviewCard.objects.filter(
+            user=alice, created_at__gte=day_start, reps__gt=0
+        ).count()
+        assert (reviewed, due, new_today) == (2, 3, 1)
+        assert progress.reviewed_today == reviewed
+        assert progress.due_left == due
+        assert progress.new_left == profile.new_per_day - new_today
+        assert progress.reviews_left == profile.reviews_per_day - reviewed
+
+
 class TestReveal:
     def test_it_reveals_the_reference_answer_as_a_partial(self, alice_client, question):
         response = reveal(alice_client, question)
