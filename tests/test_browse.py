@@ -82,6 +82,18 @@ class TestFilters:
         assert "There is no such topic" in response.content.decode()
         assert titles(response) == ["Hard ML", "Medium ML"]
 
+    def test_an_unknown_value_marks_its_select_and_points_to_the_message(self, client, bank):
+        body = client.get(LIST, {"topic": "nope", "tag": "nlp"}).content.decode()
+        assert 'id="id_topic" aria-invalid="true" aria-describedby="topic-errors"' in body
+        assert '<li class="message error" id="topic-errors">' in body
+        assert body.count("aria-invalid") == 1
+        toolbar = body.split("browse-toolbar")[1].split("</form>")[0]
+        # The tag, and the empty choices of difficulty and sort; none for the unknown topic.
+        assert toolbar.count(" selected>") == 3
+        assert '<option value="nlp" selected>' in toolbar
+        assert "All topics" in toolbar
+        assert '<option value="" selected>All topics' not in toolbar
+
     @pytest.mark.parametrize(
         ("name", "value", "message"),
         [
