@@ -366,8 +366,10 @@ def run_pages(args, server, users, selected):
                 say(f"{label}: HTTP {status} before the run; skipped")
                 results[key] = {"label": label, "skipped": f"HTTP {status}"}
                 continue
-            # A few requests per worker first, so that no run pays for first-time imports.
-            for user in users[:4]:
+            # One request per user first, so that no run pays for first-time imports, nor for
+            # filling a cache that later views of the page reuse (the progress dashboard:
+            # docs/BENCHMARKS.md gives the cost of a first view separately).
+            for user in users:
                 user.browser.get(gets[key])
             lines = get_lines(users, gets[key])
             if key == "ceiling_anonymous":
