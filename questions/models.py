@@ -125,6 +125,9 @@ class Question(models.Model):
         indexes = [
             # The bank order: new questions for practice and the /questions/ list.
             models.Index(fields=["source", "position", "id"], name="question_bank_order"),
+            # The few unpublished questions, without reading the rows: the day's due count
+            # leaves their cards out this way (scheduling.day_progress).
+            models.Index(fields=["is_published"], name="question_published"),
         ]
 
     def __str__(self):

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from questions import search
 from questions.models import Attempt, Question, ReviewCard
+from questions.scheduling import _day_counts_sql
 from tests.factories import make_question, make_questions
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,20 @@ def test_the_history_page_query_reads_attempt_user_created_on_sqlite_too(alice, 
     # At most ties on created_at are sorted by id ("RIGHT PART"), never all the attempts.
     assert "TEMP B-TREE FOR ORDER BY" not in explained
     assert len(history_page(alice)) == 25
+
+
+@on_sqlite
+def test_the_days_due_count_reads_no_question_rows(alice, history):
+    now = connection.ops.adapt_datetimefield_value(history)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN QUERY PLAN " + _day_counts_sql(),
+            [alice.pk, now, alice.pk, now, now, False, alice.pk, now],
+        )
+        explained = "\n".join(str(row) for row in cursor.fetchall())
+
+    assert "USING COVERING INDEX question_published" in explained
+    assert "card_user_due" in explained
 
 
 # --- Search -------------------------------------------------------------------------------------
