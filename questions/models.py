@@ -126,8 +126,13 @@ class Question(models.Model):
             # The bank order: new questions for practice and the /questions/ list.
             models.Index(fields=["source", "position", "id"], name="question_bank_order"),
             # The few unpublished questions, without reading the rows: the day's due count
-            # leaves their cards out this way (scheduling.day_progress).
-            models.Index(fields=["is_published"], name="question_published"),
+            # leaves their cards out this way (scheduling.day_progress). Partial, so that it
+            # never stands in for a scan of the published ones.
+            models.Index(
+                fields=["is_published"],
+                condition=models.Q(is_published=False),
+                name="question_unpublished",
+            ),
         ]
 
     def __str__(self):

@@ -116,11 +116,11 @@ def test_the_days_due_count_reads_no_question_rows(alice, history):
     with connection.cursor() as cursor:
         cursor.execute(
             "EXPLAIN QUERY PLAN " + _day_counts_sql(),
-            [alice.pk, now, alice.pk, now, now, False, alice.pk, now],
+            [alice.pk, now, alice.pk, now, now, alice.pk, now],
         )
         explained = "\n".join(str(row) for row in cursor.fetchall())
 
-    assert "USING COVERING INDEX question_published" in explained
+    assert "USING COVERING INDEX question_unpublished" in explained
     assert "card_user_due" in explained
 
 
