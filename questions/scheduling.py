@@ -130,7 +130,9 @@ def next_due_card(user, now, topic=None):
     cards = ReviewCard.objects.due_for(user, now)
     if topic is not None:
         cards = cards.filter(question__topic=topic)
-    return cards.select_related("question", "question__topic").first()
+    return (
+        cards.select_related("question", "question__topic").defer("question__search_text").first()
+    )
 
 
 def next_new_question(user, topic=None):

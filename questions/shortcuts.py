@@ -6,8 +6,12 @@ from questions.models import Question
 
 
 def get_published_question(pk):
-    """The published question `pk` with its topic, or 404 (drafts are invisible to users)."""
-    return get_object_or_404(Question.objects.published().select_related("topic"), pk=pk)
+    """The published question `pk` with its topic, or 404 (drafts are invisible to users).
+
+    Without search_text, a second copy of the texts that only search reads.
+    """
+    questions = Question.objects.published().select_related("topic").defer("search_text")
+    return get_object_or_404(questions, pk=pk)
 
 
 def bad_request(request, message):
