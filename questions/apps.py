@@ -7,4 +7,4 @@ class QuestionsConfig(AppConfig):
     verbose_name = _("Question bank")
 
     def ready(self):
-        from questions import signals  # noqa: F401 - connects the receivers
+        from questions import checks, signals  # noqa: F401 - registers checks, connects receivers

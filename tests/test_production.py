@@ -33,12 +33,18 @@ def fast_hashing(settings):
 
 def run_manage(*args, env, tmp_path):
     """manage.py in a fresh interpreter with only the given DJANGO_* variables (and no pytest)."""
+    return run_python("manage.py", *args, env=env, tmp_path=tmp_path)
+
+
+def run_python(*args, env, tmp_path):
+    """Python in a fresh interpreter with only the given DJANGO_* variables (and no pytest)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     clean.pop("DATABASE_URL", None)
     clean.pop("REDIS_URL", None)
     clean["DJANGO_SQLITE_PATH"] = str(tmp_path / "db.sqlite3")
+    clean["DJANGO_SETTINGS_MODULE"] = "interview_prep.settings"
     return subprocess.run(
-        [sys.executable, "manage.py", *args],
+        [sys.executable, *args],
         cwd=BASE_DIR,
         env={**clean, **env},
         capture_output=True,
@@ -54,10 +60,27 @@ def random_secret_key():
 
 class TestStartup:
     def test_production_refuses_to_start_without_a_secret_key(self, tmp_path):
-        result = run_manage("check", env={"DJANGO_DEBUG": "0"}, tmp_path=tmp_path)
+        result = run_manage("check", "--deploy", env={"DJANGO_DEBUG": "0"}, tmp_path=tmp_path)
         assert result.returncode != 0
         assert "DJANGO_SECRET_KEY is not set" in result.stderr
         assert "Traceback" not in result.stderr
+
+    @pytest.mark.parametrize("module", ["interview_prep.wsgi", "interview_prep.asgi"])
+    def test_the_server_refuses_to_start_without_a_secret_key(self, module, tmp_path):
+        result = run_python("-c", f"import {module}", env={"DJANGO_DEBUG": "0"}, tmp_path=tmp_path)
+        assert result.returncode != 0
+        assert "DJANGO_SECRET_KEY is not set" in result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_the_server_starts_with_one(self, tmp_path):
+        env = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": random_secret_key()}
+        result = run_python("-c", "import interview_prep.wsgi", env=env, tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
+
+    def test_commands_that_sign_nothing_run_without_any_setting(self, tmp_path):
+        result = run_manage("makemigrations", "--check", "--dry-run", env={}, tmp_path=tmp_path)
+        assert result.returncode == 0, result.stderr
+        assert "No changes detected" in result.stdout
 
     def test_a_bad_boolean_is_refused_with_its_name(self, tmp_path):
         result = run_manage("check", env={"DJANGO_DEBUG": "maybe"}, tmp_path=tmp_path)
