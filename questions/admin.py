@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_views, similarity
+from . import admin_views, edits, similarity
 from .models import (
     Attempt,
     KeyPoint,
@@ -44,7 +44,6 @@ from .models import (
     Tag,
     Topic,
 )
-from .signals import search_texts_refreshed_once
 
 # --- Statistics ---------------------------------------------------------------------------------
 
@@ -338,20 +337,15 @@ class QuestionAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def changeform_view(self, request, *args, **kwargs):
-        # One similarity update per saved question, not one per saved key point.
-        with similarity.collected_updates():
+        # The question and its inline key points are saved one by one: its search text and
+        # near-duplicates are brought up to date once, after them all.
+        with edits.collected():
             return super().changeform_view(request, *args, **kwargs)
 
     def save_model(self, request, obj, form, change):
         if change:
             admin_views.sync_history([obj.pk])
         super().save_model(request, obj, form, change)
-
-    def save_related(self, request, form, formsets, change):
-        # The inline saves key points one by one, after the question: its search text is
-        # rebuilt once, when they all are.
-        with search_texts_refreshed_once():
-            super().save_related(request, form, formsets, change)
 
     # --- Columns ---
 
@@ -445,7 +439,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
             .order_by("pk")
         )
         copies = []
-        with transaction.atomic(), similarity.collected_updates():
+        with transaction.atomic(), edits.collected():
             for original in originals:
                 copies.append(duplicate_question(original, request.user))
         count = len(copies)
@@ -515,8 +509,7 @@ def duplicate_question(original, user):
     if points and points[0].pk is None:  # backends that do not return ids
         points = list(copy.key_points.all())
     KeyPoint.history.bulk_history_create(points, default_user=user)
-    # bulk_create sends no signal: the copy's search text gets its key points here.
-    Question.refresh_search_texts([copy.pk])
+    edits.edited([copy.pk])  # bulk_create sends no signal for the key points
     return copy
 
 

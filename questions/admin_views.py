@@ -31,10 +31,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from . import anki, exporting, importing, similarity
+from . import anki, edits, exporting, importing, similarity
 from .csv_format import is_csv, parse_csv, to_csv
 from .models import KeyPoint, Question, Topic
-from .signals import search_texts_refreshed_once
 
 SESSION_KEY = "questions_admin_import"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -246,7 +245,7 @@ def _confirm_import(request, model_admin, context):
     data = base64.b64decode(pending["data"])
     counts, similarity_updated = None, False
     try:
-        with transaction.atomic(), similarity.collected_updates():
+        with transaction.atomic(), edits.collected():
             # Planned again inside the transaction that writes: what is applied is the plan
             # for the database as it is now, and only if it is the one the editor saw.
             plan = importing.plan_import(parse_upload(pending["name"], data, pending["options"]))
@@ -481,8 +480,8 @@ def restore_version(question, version, user):
     One transaction; every save is recorded by simple_history, so the restore is itself a new
     version that can be undone by restoring the one before it.
     """
-    # The key points are saved one by one: the question's search text is rebuilt once, after.
-    with transaction.atomic(), similarity.collected_updates(), search_texts_refreshed_once():
+    # The key points are saved one by one: the question is brought up to date once, after.
+    with transaction.atomic(), edits.collected():
         question = Question.objects.select_for_update().get(pk=question.pk)
         points = key_points_of_version(version)
         sync_history([question.pk])

@@ -32,8 +32,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
+from . import edits
 from .models import Difficulty, KeyPoint, Question, Tag, Topic
-from .signals import search_texts_refreshed_once
 
 JSON_FORMAT = "interview-prep-questions"
 JSON_VERSION = 1
@@ -759,7 +759,7 @@ def apply_plan(plan, *, progress=None):
     after every BATCH_SIZE questions."""
     total = len(plan.items)
     # Search texts are written with the questions; removing key points only notes theirs.
-    with transaction.atomic(), search_texts_refreshed_once():
+    with transaction.atomic(), edits.collected():
         for topic in plan.new_topics:
             topic.save()
         tags = _tags_by_name(plan.items)

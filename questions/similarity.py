@@ -22,21 +22,18 @@ import heapq
 import logging
 import math
 import re
-import threading
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from contextlib import contextmanager
 from functools import partial
 
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
 from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
-from django.db.models.signals import post_delete, post_save
-from django.dispatch import receiver
 from django.utils import timezone
 
+from . import edits
 from .models import KeyPoint, Question, SimilarQuestion
 
 logger = logging.getLogger(__name__)
@@ -336,32 +333,10 @@ def update_for_question(question_id, *, threshold=MIN_SCORE, top_n=TOP_N):
 
 # --- Recomputing after saves --------------------------------------------------------------------
 
-_collecting = threading.local()
-
-
-@contextmanager
-def collected_updates():
-    """Inside, saves of questions and key points only note the question; each noted question
-    is recomputed once after commit, instead of once per saved key point."""
-    outer = getattr(_collecting, "ids", None)
-    if outer is not None:  # nested: the outermost block schedules
-        yield
-        return
-    ids = _collecting.ids = set()
-    try:
-        yield
-    finally:
-        _collecting.ids = None
-    for question_id in sorted(ids):
-        schedule_update(question_id)
-
 
 def schedule_update(question_id):
-    ids = getattr(_collecting, "ids", None)
-    if ids is not None:
-        ids.add(question_id)
-    else:
-        transaction.on_commit(partial(_update_quietly, question_id))
+    """Recompute one question's scores after commit (questions/edits.py decides when)."""
+    transaction.on_commit(partial(_update_quietly, question_id))
 
 
 def schedule_updates_after_import(question_ids):
@@ -370,8 +345,8 @@ def schedule_updates_after_import(question_ids):
     caller should point to find_similar_questions)."""
     question_ids = list(question_ids)
     if len(question_ids) <= PER_QUESTION_LIMIT:
-        for question_id in question_ids:
-            schedule_update(question_id)
+        # Bulk writes set the search texts themselves; noted with the rest of an open block.
+        edits.edited(question_ids, search_text=False)
         return True
     if Question.objects.count() <= WHOLE_BANK_LIMIT:
         transaction.on_commit(_find_all_quietly)
@@ -393,16 +368,3 @@ def _update_quietly(question_id):
         update_for_question(question_id)
     except Exception:
         logger.exception("similarity update failed question_id=%s", question_id)
-
-
-@receiver(post_save, sender=Question, dispatch_uid="similarity_question_saved")
-def _question_saved(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule_update(instance.pk)
-
-
-@receiver(post_save, sender=KeyPoint, dispatch_uid="similarity_key_point_saved")
-@receiver(post_delete, sender=KeyPoint, dispatch_uid="similarity_key_point_deleted")
-def _key_point_changed(sender, instance, raw=False, **kwargs):
-    if not raw:
-        schedule_update(instance.question_id)

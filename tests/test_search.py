@@ -3,9 +3,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from questions import search
+from questions import edits, search
 from questions.models import KeyPoint, Question
-from questions.signals import search_texts_refreshed_once
 from tests.factories import make_question
 
 LIST = reverse("questions:list")
@@ -288,7 +287,7 @@ class TestTheSearchTextFollowsEdits:
         assert found("缓存雪崩") == []
 
     def test_inside_a_refresh_once_block_the_text_is_rebuilt_at_its_end(self, question):
-        with search_texts_refreshed_once():
+        with edits.collected():
             question.key_points.create(position=5, label="节省资源", detail="")
             question.key_points.create(position=6, label="节省时间", detail="")
             assert found("节省资源") == []
