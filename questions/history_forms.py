@@ -25,6 +25,10 @@ def _date_field(label):
     )
 
 
+# The filters shown as selects, in the order of the page.
+SELECTS = ("topic", "rating", "mode")
+
+
 class HistoryFilterForm(forms.Form):
     """The filters of /history/. Invalid values are reported and ignored, valid ones applied."""
 
@@ -60,6 +64,16 @@ class HistoryFilterForm(forms.Form):
         if start and end and start > end:
             self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
+
+    @property
+    def select_fields(self):
+        """(bound field, choices) of each select. The topics are read once: iter() keeps
+        list() from asking the choices for their length, which would COUNT them first."""
+        return [(self[name], list(iter(self.fields[name].choices))) for name in SELECTS]
+
+    @property
+    def date_fields(self):
+        return [self["date_from"], self["date_to"]]
 
     def applied(self):
         """The valid, non-empty filters (call after is_valid())."""
