@@ -291,8 +291,8 @@ def dashboard_key(user, profile, now, language) -> str:
         skipping=Count("id", filter=Q(skipped_until__gt=now)),
     )
     hour = now.astimezone(profile.zone).strftime("%Y-%m-%dT%H")
-    settings = (profile.time_zone, profile.leech_threshold, profile.desired_retention)
-    parts = (language, hour, settings, profile.interview_date, latest, sorted(cards.items()))
+    study = (profile.time_zone, profile.leech_threshold, profile.desired_retention)
+    parts = (language, hour, study, profile.interview_date, latest, sorted(cards.items()))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"stats:{user.pk}:{digest}"
 

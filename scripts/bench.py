@@ -371,10 +371,10 @@ def run_pages(args, server, users, selected):
             # docs/BENCHMARKS.md gives the cost of a first view separately).
             for user in users:
                 user.browser.get(gets[key])
-            lines = get_lines(users, gets[key])
-            if key == "ceiling_anonymous":
-                # No cookie: the middleware loads neither a session nor a user.
+            if key == "ceiling_anonymous":  # no cookie: no session nor user to load
                 lines = [line("GET", gets[key], "", [])]
+            else:
+                lines = get_lines(users, gets[key])
             base = write_lines(key, lines, args.threads)
             result = wrk(args, server.url, base)
         elif key == "reveal":
