@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from questions import scheduling
-from questions.coverage import overall_coverage, score_key_points
+from questions.study.coverage import overall_coverage, score_key_points
 from questions.models import AttemptMode, MockItem, MockSession, MockStatus, Question
 
 MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 3, 20, 5

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from questions import mock, notes, scheduling
-from questions.coverage import score_key_points
+from questions.study.coverage import score_key_points
 from questions.models import (
     ATTEMPT_MAX_LENGTH,
     MockSession,

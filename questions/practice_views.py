@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
 from questions import notes, scheduling
-from questions.coverage import overall_coverage, score_key_points, suggest_rating
+from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
 from questions.forms import AttemptForm, GradeForm, ReportForm
 from questions.models import (
     AttemptMode,

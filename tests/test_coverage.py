@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from fsrs import Rating
 
-from questions.coverage import (
+from questions.study.coverage import (
     COVERED_THRESHOLD,
     PointScore,
     overall_coverage,
