@@ -37,12 +37,13 @@ messages: install
 	DJANGO_DEBUG=1 $(MANAGE) makemessages -l zh_Hans -l en --no-obsolete --no-location \
 		--ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=scripts
 
-## make run: install, migrate, load the sample bank (idempotent) and serve on http://127.0.0.1:8000
+## make run: install, migrate, load the sample bank (never overwriting an edit), then serve on
+## http://127.0.0.1:8000 with a task worker beside the server (Ctrl-C stops both)
 run: export DJANGO_DEBUG ?= 1
 run: install translations
 	$(MANAGE) migrate --noinput
 	$(MANAGE) load_sample_bank
-	$(MANAGE) runserver $(HOST):$(PORT)
+	scripts/serve-with-worker.sh $(BIN)/python $(HOST):$(PORT)
 
 ## make test: install the dev requirements and run the whole suite (honours DATABASE_URL)
 test: install-dev translations browser-deps

@@ -74,6 +74,10 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "django_tasks",
+    # The database backend's queue table and its admin (the queue itself when TASKS_BACKEND is
+    # "database"); installed in every configuration so that its migrations are always there.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -175,6 +179,32 @@ AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "questions.aut
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "questions:practice"
 LOGOUT_REDIRECT_URL = "questions:home"
+
+# Background tasks: Django's tasks API through the django-tasks backport (questions/*/tasks.py).
+# "database" (the default) keeps the queue in the database, so SQLite on one machine needs
+# nothing but `manage.py run_worker` beside the server; "rq" keeps it in Redis (REDIS_URL) for
+# workers on several machines; "immediate" runs each task at once, in the caller's thread.
+# Tests use "immediate" (TESTING, like the other test-only values here): one test starts a real
+# database worker instead (tests/test_task_worker.py).
+TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "immediate" if TESTING else "database")
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in TASKS_BACKENDS:
+    sys.exit(
+        f"error: DJANGO_TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASKS_BACKENDS)}"
+    )
+if TASKS_BACKEND == "rq" and not REDIS_URL:
+    sys.exit("error: DJANGO_TASKS_BACKEND=rq needs REDIS_URL")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[TASKS_BACKEND], "QUEUES": ["default"]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    # RQ stops a job that runs longer than this (seconds) and records it as failed.
+    RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
+# Admin imports of more questions than this are applied by a worker, not inside the request.
+IMPORT_QUEUE_THRESHOLD = env_int("DJANGO_IMPORT_QUEUE_THRESHOLD", 500)
 
 # Mail (password resets): SMTP when DJANGO_EMAIL_HOST is set, else printed to the log.
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
