@@ -7,13 +7,6 @@ from questions import edits
 from questions.models import KeyPoint, Question, StudyProfile
 
 
-@receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def create_study_profile(sender, instance, created, raw=False, **kwargs):
-    # raw: loaddata restores profiles from the dump itself.
-    if created and not raw:
-        StudyProfile.objects.get_or_create(user=instance)
-
-
 # --- A question's derived data (questions/edits.py) -----------------------------------------
 
 

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from questions.models import AttemptMode, Rating, Topic
 
+
 # Far enough apart for any real history, near enough that a day after the end still exists.
 EARLIEST_DAY = date(1970, 1, 1)
 LATEST_DAY = date(9000, 12, 31)
@@ -78,21 +79,3 @@ class HistoryFilterForm(forms.Form):
     def applied(self):
         """The valid, non-empty filters (call after is_valid())."""
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
-
-
-class DeleteAccountForm(forms.Form):
-    password = forms.CharField(
-        label=_("Your password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.user.check_password(password):
-            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
-        return password

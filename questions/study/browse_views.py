@@ -14,6 +14,7 @@ from questions import scheduling, search
 from questions.models import Attempt, Question, QuestionReport, ReviewCard, Topic, profile_for
 from questions.shortcuts import get_published_question
 
+
 logger = logging.getLogger(__name__)
 
 QUESTIONS_PER_PAGE = 25
@@ -73,26 +74,3 @@ def question_answer(request, pk):
     if request.htmx:
         return render(request, "questions/question_detail.html#answer-panel", context)
     return render(request, "questions/question_detail.html", context)
-
-
-def healthz(request):
-    """200 "ok" when this server can reach its database, and Redis when it uses one.
-
-    Sessions live in Redis when REDIS_URL is set, so without it nobody stays logged in: the
-    load balancer should stop sending us traffic. The reasons go to the log, not the response.
-    """
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except Exception:
-        logger.exception("healthz: database unavailable")
-        return HttpResponse("database unavailable", status=503, content_type="text/plain")
-    if settings.REDIS_URL:
-        try:
-            cache.set("healthz", "ok", timeout=10)
-            if cache.get("healthz") != "ok":
-                raise RuntimeError("the cache did not keep a value")
-        except Exception:
-            logger.exception("healthz: cache unavailable")
-            return HttpResponse("cache unavailable", status=503, content_type="text/plain")
-    return HttpResponse("ok", content_type="text/plain")

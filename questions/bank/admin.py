@@ -31,8 +31,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from . import admin_views, edits, similarity
-from .models import (
+from questions import admin_views, edits, similarity
+from questions.models import (
     Attempt,
     KeyPoint,
     Question,
@@ -44,75 +44,6 @@ from .models import (
     Tag,
     Topic,
 )
-
-# --- Statistics ---------------------------------------------------------------------------------
-
-
-def _per_question(queryset, aggregate):
-    """A correlated subquery: the aggregate over this question's rows of queryset.
-
-    One subquery per figure, because joining key points, attempts and reports together
-    would multiply the rows each of them counts.
-    """
-    return Subquery(
-        queryset.filter(question=OuterRef("pk"))
-        .order_by()
-        .values("question")
-        .annotate(value=aggregate)
-        .values("value")
-    )
-
-
-AGAIN_SHARE = Avg(Case(When(rating=Rating.AGAIN, then=1.0), default=0.0, output_field=FloatField()))
-
-
-def with_admin_stats(queryset):
-    """Questions annotated with the changelist's figures, one query for the whole page."""
-    return queryset.annotate(
-        key_point_count=Coalesce(_per_question(KeyPoint.objects.all(), Count("pk")), 0),
-        attempt_count=Coalesce(_per_question(Attempt.objects.all(), Count("pk")), 0),
-        average_rating=_per_question(Attempt.objects.all(), Avg("rating")),
-        again_rate=_per_question(Attempt.objects.all(), AGAIN_SHARE),
-        average_coverage=_per_question(Attempt.objects.all(), Avg("coverage")),
-        open_report_count=Coalesce(
-            _per_question(QuestionReport.objects.filter(status=ReportStatus.OPEN), Count("pk")), 0
-        ),
-    )
-
-
-def question_quality(question):
-    """How users fare with one question: two queries, for its change page only.
-
-    The key point missed most often compares each attempt's snapshot of the key points (as
-    they were when answered) with the positions the user ticked; points are told apart by
-    label, so that renumbering the points does not mix them up.
-    """
-    attempts = Attempt.objects.filter(question=question)
-    figures = attempts.aggregate(
-        attempts=Count("pk"),
-        average_rating=Avg("rating"),
-        again_rate=AGAIN_SHARE,
-        average_coverage=Avg("coverage"),
-    )
-    seen, missed = Counter(), Counter()
-    for ticked, snapshot in attempts.values_list("ticked", "key_points_snapshot").iterator(
-        chunk_size=2000
-    ):
-        ticked = set(ticked or [])
-        for point in snapshot or []:
-            try:
-                position, label, detail = point
-            except (TypeError, ValueError):
-                continue  # a malformed snapshot says nothing
-            name = label or str(detail)[:60]
-            seen[name] += 1
-            if position not in ticked:
-                missed[name] += 1
-    figures["most_missed"] = [
-        {"label": name, "missed": count, "seen": seen[name], "rate": count / seen[name]}
-        for name, count in sorted(missed.items(), key=lambda item: (-item[1], item[0]))[:3]
-    ]
-    return figures
 
 
 # --- Forms --------------------------------------------------------------------------------------
@@ -471,48 +402,6 @@ class QuestionAdmin(SimpleHistoryAdmin):
         return admin_views.export_response(admin_views.questions_for_export(queryset), "anki")
 
 
-def copy_key(external_key):
-    """A free external key for a copy: <key>-copy, then <key>-copy-2, …"""
-    base = f"{external_key}-copy"[: Question._meta.get_field("external_key").max_length - 4]
-    taken = set(
-        Question.objects.filter(external_key__startswith=base).values_list(
-            "external_key", flat=True
-        )
-    )
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
-
-
-def duplicate_question(original, user):
-    """An unpublished copy with its key points and tags, recorded in the history."""
-    copy = Question(
-        **{
-            field.attname: getattr(original, field.attname)
-            for field in Question._meta.concrete_fields
-            if field.name not in {"id", "created_at", "updated_at"}
-        }
-    )
-    copy.external_key = copy_key(original.external_key)
-    copy.is_published = False
-    copy._history_user = user
-    copy._change_reason = _("Copy of %(key)s") % {"key": original.external_key}
-    copy.save()
-    copy.tags.set(original.tags.all())
-    points = KeyPoint.objects.bulk_create(
-        KeyPoint(question=copy, position=point.position, label=point.label, detail=point.detail)
-        for point in original.key_points.all()
-    )
-    if points and points[0].pk is None:  # backends that do not return ids
-        points = list(copy.key_points.all())
-    KeyPoint.history.bulk_history_create(points, default_user=user)
-    edits.edited([copy.pk])  # bulk_create sends no signal for the key points
-    return copy
-
-
 # --- Topics and tags ----------------------------------------------------------------------------
 
 
@@ -637,38 +526,3 @@ class SimilarQuestionAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-# --- Users' data: read-only but for superusers --------------------------------------------------
-
-
-class SuperuserEditsOnly:
-    """Attempts and cards are what users did; editors may look, only superusers may touch."""
-
-    def has_add_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_change_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
-
-
-@admin.register(Attempt)
-class AttemptAdmin(SuperuserEditsOnly, admin.ModelAdmin):
-    list_display = ["question", "user", "rating", "coverage", "mode", "created_at"]
-    list_filter = ["rating", "mode"]
-    list_select_related = ["question", "user"]
-    search_fields = ["question__title", "user__username"]
-    raw_id_fields = ["user", "question"]
-    date_hierarchy = "created_at"
-
-
-@admin.register(ReviewCard)
-class ReviewCardAdmin(SuperuserEditsOnly, admin.ModelAdmin):
-    list_display = ["question", "user", "state", "due", "reps", "lapses", "suspended"]
-    list_filter = ["state", "suspended"]
-    list_select_related = ["question", "user"]
-    search_fields = ["question__title", "user__username"]
-    raw_id_fields = ["user", "question"]

@@ -28,6 +28,7 @@ from questions.models import (
 )
 from questions.shortcuts import bad_request, get_published_question
 
+
 SESSIONS_PER_PAGE = 25
 
 
@@ -272,48 +273,3 @@ def mock_grade(request, pk, item_id):
     response = render(request, "mock/report.html#graded", context)
     trigger_client_event(response, "attemptGraded")
     return response
-
-
-# --- Stars and notes --------------------------------------------------------------------------
-
-
-def _note_panel(request, question, **context):
-    next_url = notes.safe_next(request, question.get_absolute_url())
-    return render(
-        request,
-        "questions/_note.html#note-panel",
-        notes.panel_context(request, question, next_url=next_url, **context),
-    )
-
-
-@require_POST
-@login_required
-def star(request, pk):
-    question = get_published_question(pk)
-    value = request.POST.get("starred")
-    if value not in ("0", "1"):
-        return bad_request(request, _("Send starred=1 to star the question or 0 to unstar it."))
-    note = notes.set_star(request.user, question, value == "1")
-    if request.htmx:
-        return _note_panel(request, question, note=note)
-    messages.success(request, _("Starred.") if note.starred else _("Star removed."))
-    return redirect(notes.safe_next(request, question.get_absolute_url()))
-
-
-@require_POST
-@login_required
-def note(request, pk):
-    question = get_published_question(pk)
-    form = notes.NoteForm(request.POST)
-    if not form.is_valid():
-        if request.htmx:
-            # 200, so that htmx puts the form with its error back in place.
-            return _note_panel(
-                request, question, note=notes.note_for(request.user, question), form=form
-            )
-        return bad_request(request, " ".join(form.errors["text"]))
-    note = notes.save_text(request.user, question, form.cleaned_data["text"])
-    if request.htmx:
-        return _note_panel(request, question, note=note, saved=True)
-    messages.success(request, _("Note saved."))
-    return redirect(notes.safe_next(request, question.get_absolute_url()))

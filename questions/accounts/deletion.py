@@ -1,0 +1,60 @@
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from questions import ratelimit, stats, svg
+from questions.history_forms import DeleteAccountForm, HistoryFilterForm
+from questions.models import Attempt, Rating, profile_for
+from questions.scheduling import scheduler_for
+
+
+# Wrong passwords are guessed at most this often per hour on the deletion form.
+DELETE_ATTEMPTS_PER_HOUR = 10
+
+
+# --- Account ----------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@never_cache
+def account_delete(request):
+    user = request.user
+    form = DeleteAccountForm(request.POST or None, user=user)
+    if request.method == "POST":
+        if not ratelimit.hit("account-delete", user.pk, DELETE_ATTEMPTS_PER_HOUR, period=3600):
+            message = _("Too many tries to delete this account. Try again in an hour.")
+            return render(request, "429.html", {"message": message}, status=429)
+        if form.is_valid():
+            username = user.get_username()
+            with transaction.atomic():
+                # Cascades to the profile, cards, attempts, notes, plans, mock interviews and
+                # reports; the questions themselves belong to the bank and stay.
+                user.delete()
+            logout(request)
+            messages.success(
+                request,
+                _("The account %(name)s and all its data are deleted. Goodbye!")
+                % {"name": username},
+            )
+            return redirect("questions:home")
+    context = {
+        "form": form,
+        "attempt_count": Attempt.objects.filter(user=user).count(),
+    }
+    return render(request, "history/account_delete.html", context)

@@ -1,0 +1,14 @@
+from django.conf import settings
+from django.db.models import QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from questions import edits
+from questions.models import KeyPoint, Question, StudyProfile
+
+
+@receiver(post_save, sender=settings.AUTH_USER_MODEL)
+def create_study_profile(sender, instance, created, raw=False, **kwargs):
+    # raw: loaddata restores profiles from the dump itself.
+    if created and not raw:
+        StudyProfile.objects.get_or_create(user=instance)

@@ -1,0 +1,81 @@
+from collections import Counter
+
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.forms import BaseInlineFormSet, ModelForm, Textarea
+from django.http import HttpResponseNotAllowed
+from django.template.loader import render_to_string
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from questions import admin_views, edits, similarity
+from questions.models import (
+    Attempt,
+    KeyPoint,
+    Question,
+    QuestionReport,
+    Rating,
+    ReportStatus,
+    ReviewCard,
+    SimilarQuestion,
+    Tag,
+    Topic,
+)
+
+
+def copy_key(external_key):
+    """A free external key for a copy: <key>-copy, then <key>-copy-2, …"""
+    base = f"{external_key}-copy"[: Question._meta.get_field("external_key").max_length - 4]
+    taken = set(
+        Question.objects.filter(external_key__startswith=base).values_list(
+            "external_key", flat=True
+        )
+    )
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def duplicate_question(original, user):
+    """An unpublished copy with its key points and tags, recorded in the history."""
+    copy = Question(
+        **{
+            field.attname: getattr(original, field.attname)
+            for field in Question._meta.concrete_fields
+            if field.name not in {"id", "created_at", "updated_at"}
+        }
+    )
+    copy.external_key = copy_key(original.external_key)
+    copy.is_published = False
+    copy._history_user = user
+    copy._change_reason = _("Copy of %(key)s") % {"key": original.external_key}
+    copy.save()
+    copy.tags.set(original.tags.all())
+    points = KeyPoint.objects.bulk_create(
+        KeyPoint(question=copy, position=point.position, label=point.label, detail=point.detail)
+        for point in original.key_points.all()
+    )
+    if points and points[0].pk is None:  # backends that do not return ids
+        points = list(copy.key_points.all())
+    KeyPoint.history.bulk_history_create(points, default_user=user)
+    edits.edited([copy.pk])  # bulk_create sends no signal for the key points
+    return copy

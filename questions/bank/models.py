@@ -1,0 +1,294 @@
+import uuid
+import zoneinfo
+from collections import defaultdict
+from datetime import timedelta
+
+import fsrs
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models.functions import Length, Substr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+# Lets constraints say text__length__lte (the attempt text limit, enforced by the database).
+models.TextField.register_lookup(Length)
+
+
+# --- The bank ---------------------------------------------------------------------------------
+
+
+class Topic(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    slug = models.SlugField(
+        _("slug"), max_length=100, unique=True, allow_unicode=True, help_text=_("Used in URLs.")
+    )
+    description = models.TextField(_("description"), blank=True)
+    position = models.PositiveIntegerField(
+        _("position"), default=0, help_text=_("Topics are listed by position, then name.")
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("questions:list") + f"?topic={self.slug}"
+
+
+class Tag(models.Model):
+    name = models.CharField(_("name"), max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self):
+        return self.name
+
+
+class Difficulty(models.TextChoices):
+    EASY = "easy", _("Easy")
+    MEDIUM = "medium", _("Medium")
+    HARD = "hard", _("Hard")
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(is_published=True)
+
+    def in_topic(self, topic):
+        return self.filter(topic=topic) if topic else self
+
+    def in_bank_order(self):
+        return self.order_by("source", "position", "id")
+
+
+# The question's own texts in its search_text: saving any of them rebuilds it.
+SEARCHED_FIELDS = frozenset({"title", "prompt", "answer"})
+
+
+class Question(models.Model):
+    topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, related_name="questions", verbose_name=_("topic")
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="questions", verbose_name=_("tags"))
+    title = models.CharField(_("title"), max_length=200)
+    prompt = models.TextField(_("prompt"), help_text=_("Markdown. What the user is asked."))
+    answer = models.TextField(
+        _("reference answer"),
+        help_text=_("Markdown. The full reference answer; its key points are listed below."),
+    )
+    explanation = models.TextField(_("explanation"), blank=True, help_text=_("Markdown."))
+    difficulty = models.CharField(
+        _("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
+    )
+    language = models.CharField(
+        _("language"), max_length=10, default="zh-hans", help_text=_("e.g. zh-hans, en")
+    )
+    source = models.CharField(
+        _("source"), max_length=100, blank=True, help_text=_("Where the question comes from.")
+    )
+    external_key = models.CharField(
+        _("external key"),
+        max_length=200,
+        unique=True,
+        help_text=_("Stable identity used by imports: source:number, e.g. pretrained-models:1."),
+    )
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Within source."))
+    is_published = models.BooleanField(_("published"), default=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # What /questions/?q= looks in (questions/search.py), derived from the texts above and the
+    # key points: save() and the key point signals keep it, bulk writers call
+    # refresh_search_texts() or search_text_of(). Indexed by migration 0006.
+    search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
+
+    objects = QuestionQuerySet.as_manager()
+    # search_text is derived: a version restores the texts, and save() derives it again.
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
+
+    class Meta:
+        ordering = ["source", "position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+        indexes = [
+            # The bank order: new questions for practice and the /questions/ list.
+            models.Index(fields=["source", "position", "id"], name="question_bank_order"),
+            # The few unpublished questions, without reading the rows: the day's due count
+            # leaves their cards out this way (scheduling.day_progress). Partial, so that it
+            # never stands in for a scan of the published ones.
+            models.Index(
+                fields=["is_published"],
+                condition=models.Q(is_published=False),
+                name="question_unpublished",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def save(self, *args, **kwargs):
+        """Rebuilds search_text first: one more query (the key points), none for a new question."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or not SEARCHED_FIELDS.isdisjoint(update_fields):
+            points = (
+                []
+                if self.pk is None
+                else self.key_points.order_by("position").values_list("label", "detail")
+            )
+            self.search_text = self.search_text_of(self.title, self.prompt, self.answer, points)
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("questions:detail", args=[self.pk])
+
+    @staticmethod
+    def search_text_of(title, prompt, answer, key_points):
+        """The search_text of a question with these texts and (label, detail) key points.
+
+        Casefolded, so that a casefolded term matches in any script (ÉCOLE, école); one text
+        per line, so that a term (which has no whitespace) never matches across two texts.
+        """
+        texts = [title, prompt, answer, *(text for point in key_points for text in point)]
+        return "\n".join(texts).casefold()
+
+    @classmethod
+    def refresh_search_texts(cls, ids, batch_size=1000):
+        """Rebuild search_text of these questions from the database (missing ids are skipped).
+
+        For writers that bypass save() and the key point signals (bulk_create, bulk_update,
+        update()). Per batch_size questions: the questions, their key points, and one bulk
+        update of those whose text changed.
+        """
+        ids = sorted(set(ids))
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            points = defaultdict(list)
+            rows = (
+                KeyPoint.objects.filter(question_id__in=batch)
+                .order_by("question_id", "position")
+                .values_list("question_id", "label", "detail")
+            )
+            for question_id, label, detail in rows:
+                points[question_id].append((label, detail))
+            changed = []
+            questions = (
+                cls.objects.filter(pk__in=batch)
+                .order_by()
+                .only("title", "prompt", "answer", "search_text")
+            )
+            for question in questions:
+                text = cls.search_text_of(
+                    question.title, question.prompt, question.answer, points[question.pk]
+                )
+                if text != question.search_text:
+                    question.search_text = text
+                    changed.append(question)
+            cls.objects.bulk_update(changed, ["search_text"])
+
+
+class KeyPoint(models.Model):
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="key_points", verbose_name=_("question")
+    )
+    position = models.PositiveIntegerField(_("position"))
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    detail = models.TextField(_("detail"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["question", "position"]
+        verbose_name = _("key point")
+        verbose_name_plural = _("key points")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["question", "position"], name="keypoint_unique_position"
+            ),
+        ]
+
+    def __str__(self):
+        return self.label or self.detail[:60]
+
+    def as_pair(self):
+        return (self.label, self.detail)
+
+
+class ReportKind(models.TextChoices):
+    WRONG = "wrong", _("The answer is wrong")
+    UNCLEAR = "unclear", _("The question is unclear")
+    DUPLICATE = "duplicate", _("It duplicates another question")
+
+
+class ReportStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class QuestionReport(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="question_reports"
+    )
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(_("problem"), max_length=10, choices=ReportKind.choices)
+    comment = models.TextField(_("comment"), blank=True, max_length=2000)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("reported"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("resolved by"),
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("problem report")
+        verbose_name_plural = _("problem reports")
+        indexes = [
+            # Open reports per question in the admin.
+            models.Index(fields=["status", "question"], name="report_status_question"),
+        ]
+
+    def __str__(self):
+        return f"{self.question} · {self.get_kind_display()}"
+
+
+class SimilarQuestion(models.Model):
+    """A near-duplicate pair found by `find_similar_questions`, stored in both directions."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="similar")
+    other = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(_("similarity"))
+    computed_at = models.DateTimeField(_("computed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["question", "-score"]
+        verbose_name = _("similar question")
+        verbose_name_plural = _("similar questions")
+        constraints = [
+            models.UniqueConstraint(fields=["question", "other"], name="similar_unique_pair"),
+            models.CheckConstraint(
+                condition=~models.Q(question=models.F("other")), name="similar_not_self"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.question} ~ {self.other} ({self.score:.2f})"

@@ -1,0 +1,170 @@
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from questions import ratelimit, stats, svg
+from questions.history_forms import DeleteAccountForm, HistoryFilterForm
+from questions.models import Attempt, Rating, profile_for
+from questions.scheduling import scheduler_for
+
+
+EXPORT_CHUNK_SIZE = 2000
+
+
+# --- Export -----------------------------------------------------------------------------------
+
+EXPORT_COLUMNS = [
+    "id",
+    "answered_at",
+    "question_key",
+    "question_title",
+    "topic",
+    "mode",
+    "rating",
+    "grade",
+    "coverage",
+    "ticked",
+    "missed",
+    "hints_used",
+    "time_spent_seconds",
+    "answer",
+]
+
+
+def _export_rows(user):
+    """Every attempt, oldest first, as plain dicts: one query read in chunks (a server-side
+    cursor on PostgreSQL), so memory stays flat whatever the history's size."""
+    rows = (
+        Attempt.objects.for_user(user)
+        .order_by("created_at", "id")
+        .values(
+            "id",
+            "created_at",
+            "question__external_key",
+            "question__title",
+            "question__topic__name",
+            "mode",
+            "rating",
+            "coverage",
+            "ticked",
+            "key_points_snapshot",
+            "hints_used",
+            "time_spent",
+            "text",
+        )
+    )
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield {
+            "id": row["id"],
+            "answered_at": row["created_at"].isoformat(),
+            "question_key": row["question__external_key"],
+            "question_title": row["question__title"],
+            "topic": row["question__topic__name"],
+            "mode": row["mode"],
+            "rating": row["rating"],
+            "grade": Rating(row["rating"]).name.lower(),
+            "coverage": row["coverage"],
+            "ticked": list(row["ticked"] or []),
+            "missed": stats.missed_positions(row["key_points_snapshot"], row["ticked"]),
+            "hints_used": row["hints_used"],
+            "time_spent_seconds": (
+                round(row["time_spent"].total_seconds(), 3) if row["time_spent"] else None
+            ),
+            "answer": row["text"],
+        }
+
+
+def _export_filename(request, extension):
+    today = timezone.now().astimezone(profile_for(request.user).zone).date()
+    return f"interview-prep-history-{today.isoformat()}.{extension}"
+
+
+def _attachment(content, content_type, filename):
+    response = StreamingHttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class _Echo:
+    """A file-like object whose write() returns the line, so csv.writer can feed a generator."""
+
+    def write(self, value):
+        return value
+
+
+# A cell starting with one of these is run as a formula by spreadsheet programs.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+_TEXT_COLUMNS = ("question_key", "question_title", "topic", "answer")
+
+
+def _spreadsheet_safe(value):
+    if value and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_lines(user):
+    writer = csv.writer(_Echo())
+    # The byte order mark lets spreadsheet programs recognise UTF-8 (Chinese titles and answers).
+    yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
+    for record in _export_rows(user):
+        record["ticked"] = " ".join(map(str, record["ticked"]))
+        record["missed"] = " ".join(map(str, record["missed"]))
+        for column in _TEXT_COLUMNS:
+            record[column] = _spreadsheet_safe(record[column])
+        yield writer.writerow([record[column] for column in EXPORT_COLUMNS])
+
+
+@require_GET
+@login_required
+@never_cache
+def export_csv(request):
+    """Every attempt as CSV, streamed. Text cells that a spreadsheet would run as a formula get
+    a leading apostrophe; the JSON export carries the exact text."""
+    filename = _export_filename(request, "csv")
+    return _attachment(_csv_lines(request.user), "text/csv; charset=utf-8", filename)
+
+
+def _json_chunks(user, exported_at, batch_size=200):
+    header = {
+        "format": "interview-prep-history",
+        "version": 1,
+        "user": user.get_username(),
+        "exported_at": exported_at.isoformat(),
+    }
+    # The header object without its closing brace, then the attempts array written row by row.
+    yield json.dumps(header, ensure_ascii=False)[:-1] + ', "attempts": ['
+    batch, separator = [], "\n"
+    for record in _export_rows(user):
+        batch.append(separator + json.dumps(record, ensure_ascii=False))
+        separator = ",\n"
+        if len(batch) >= batch_size:
+            yield "".join(batch)
+            batch = []
+    yield "".join(batch) + "\n]}\n"
+
+
+@require_GET
+@login_required
+@never_cache
+def export_json(request):
+    filename = _export_filename(request, "json")
+    chunks = _json_chunks(request.user, timezone.now())
+    return _attachment(chunks, "application/json; charset=utf-8", filename)

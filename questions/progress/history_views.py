@@ -1,0 +1,119 @@
+"""The user's own data: attempt history, progress dashboard, exports and account deletion."""
+
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from questions import ratelimit, stats, svg
+from questions.history_forms import DeleteAccountForm, HistoryFilterForm
+from questions.models import Attempt, Rating, profile_for
+from questions.scheduling import scheduler_for
+
+
+ATTEMPTS_PER_PAGE = 25
+# The history list shows this much of each answer (an answer can be 20,000 characters).
+SNIPPET_LENGTH = 160
+
+
+# --- History ----------------------------------------------------------------------------------
+
+
+def _filter_attempts(attempts, filters, zone):
+    if "q" in filters:
+        attempts = attempts.filter(text__icontains=filters["q"])
+    if "topic" in filters:
+        attempts = attempts.filter(question__topic=filters["topic"])
+    if "rating" in filters:
+        attempts = attempts.filter(rating=filters["rating"])
+    if "mode" in filters:
+        attempts = attempts.filter(mode=filters["mode"])
+    start, end = stats.history_day_bounds(filters.get("date_from"), filters.get("date_to"), zone)
+    if start:
+        attempts = attempts.filter(created_at__gte=start)
+    if end:
+        attempts = attempts.filter(created_at__lt=end)
+    return attempts
+
+
+@require_GET
+@login_required
+def history(request):
+    """The user's attempts, newest first, 25 a page, with the start of each answer.
+
+    Queries: the filter's topic (when one is given), the count, the page, its questions with
+    their topics, and the topics for the filter's select (whole page only, not the htmx
+    partial).
+    """
+    profile = profile_for(request.user)
+    filters = HistoryFilterForm(request.GET or None)
+    applied = {}
+    if filters.is_bound:
+        filters.is_valid()  # invalid values are reported on the page and left out
+        applied = filters.applied()
+    attempts = _filter_attempts(
+        Attempt.objects.listed(
+            request.user,
+            leech_threshold=profile.leech_threshold,
+            snippet_length=SNIPPET_LENGTH,
+        ),
+        applied,
+        profile.zone,
+    )
+    page = Paginator(attempts, ATTEMPTS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "filtered": bool(applied),
+        "page": page,
+        "zone": profile.time_zone,
+    }
+    if request.htmx:
+        return render(request, "history/history.html#results", context)
+    return render(request, "history/history.html", context)
+
+
+def _get_attempt_for_user(request, pk):
+    return get_object_or_404(
+        Attempt.objects.select_related("question__topic"), pk=pk, user=request.user
+    )
+
+
+def _format_duration(delta):
+    if delta is None:
+        return ""
+    minutes, seconds = divmod(round(delta.total_seconds()), 60)
+    if minutes:
+        return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": seconds}
+    return _("%(seconds)d s") % {"seconds": seconds}
+
+
+@require_GET
+@login_required
+def attempt_detail(request, pk):
+    attempt = _get_attempt_for_user(request, pk)
+    profile = profile_for(request.user)
+    points = stats.checklist(attempt.key_points_snapshot, attempt.ticked)
+    context = {
+        "attempt": attempt,
+        "question": attempt.question,
+        "points": points,
+        "ticked_count": sum(point.ticked for point in points),
+        "answer_changed": attempt.question.answer != attempt.answer_snapshot,
+        "time_spent": _format_duration(attempt.time_spent),
+        "zone": profile.time_zone,
+    }
+    return render(request, "history/attempt_detail.html", context)

@@ -1,0 +1,160 @@
+"""Honest retention figures: what share of reviews was actually remembered, and how well the
+model's predictions matched that.
+
+Pure functions over (question_id, created_at, rating, mode) rows and the items and predictions
+of questions/study/optimizer.py, so that the progress page, the fit and its evidence all read
+the same history in the same way.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.utils.translation import gettext_lazy as _
+from fsrs import Scheduler
+
+from questions.study.optimizer import Item
+
+# The scheduler's steps decide when a card leaves learning; every Scheduler here has the
+# defaults (questions/study/scheduling.py sets retention and the maximum interval only).
+_STEPS = Scheduler()
+LEARNING_STEPS = len(_STEPS.learning_steps)
+RELEARNING_STEPS = len(_STEPS.relearning_steps)
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+AGAIN, HARD, GOOD, EASY = 1, 2, 3, 4
+
+
+def states_before(ratings):
+    """The card's state before each of its ratings (NEW before the first).
+
+    fsrs.Scheduler moves a card between learning, review and relearning by its ratings alone
+    (the steps are counted, their lengths only set the due time), so the states follow from
+    the ratings without a replay: 100 times cheaper than calling the scheduler for each one.
+    tests/test_retention.py checks them against the scheduler's own replay.
+    """
+    states = []
+    state, step = NEW, 0
+    for rating in ratings:
+        states.append(state)
+        if state == REVIEW:
+            if rating == AGAIN and RELEARNING_STEPS:
+                state, step = RELEARNING, 0
+            continue
+        steps = RELEARNING_STEPS if state == RELEARNING else LEARNING_STEPS
+        if state == NEW:
+            state, step = LEARNING, 0
+        if rating == EASY or not steps or (step >= steps and rating != AGAIN):
+            state = REVIEW
+        elif rating == AGAIN:
+            step = 0
+        elif rating == GOOD:
+            step += 1
+            if step == steps:
+                state = REVIEW
+    return states
+
+
+@dataclass(frozen=True)
+class Period:
+    key: str
+    label: str
+    passed: int
+    failed: int
+
+    @property
+    def reviews(self):
+        return self.passed + self.failed
+
+    @property
+    def retention(self):
+        return self.passed / self.reviews if self.reviews else None
+
+
+PERIODS = [
+    # key, label, first day (days before today, None: since the beginning), last day
+    ("today", _("Today"), 0, 0),
+    ("yesterday", _("Yesterday"), 1, 1),
+    ("week", _("Last 7 days"), 6, 0),
+    ("month", _("Last 30 days"), 29, 0),
+    ("year", _("Last 365 days"), 364, 0),
+    ("all", _("All time"), None, 0),
+]
+
+
+def _local_midnight(today_start, days_before):
+    # Calendar days in the user's zone: step in local time, then let zoneinfo fix the offset.
+    naive = today_start.replace(tzinfo=None) - timedelta(days=days_before)
+    return naive.replace(tzinfo=today_start.tzinfo)
+
+
+def review_state_outcomes(rows):
+    """(created_at, remembered) for every attempt made while its card was in review state:
+    the reviews that true retention counts (first sight and learning steps are not recall of
+    something learnt)."""
+    by_card = {}
+    for question_id, created_at, rating, _mode in rows:
+        by_card.setdefault(question_id, []).append((created_at, rating))
+    outcomes = []
+    for attempts in by_card.values():
+        attempts.sort(key=lambda attempt: attempt[0])
+        states = states_before([rating for _created_at, rating in attempts])
+        outcomes += [
+            (created_at, rating != AGAIN)
+            for (created_at, rating), state in zip(attempts, states, strict=True)
+            if state == REVIEW
+        ]
+    return outcomes
+
+
+def true_retention(rows, today_start):
+    """Anki's true retention: of the reviews of cards in review state, the share not graded
+    Again, for today, yesterday, the last 7, 30 and 365 days and all time. `today_start` is
+    the user's local midnight (an aware datetime in their zone)."""
+    outcomes = review_state_outcomes(rows)
+    periods = []
+    for key, label, first, last in PERIODS:
+        start = None if first is None else _local_midnight(today_start, first)
+        end = _local_midnight(today_start, last - 1)
+        counted = [
+            remembered
+            for created_at, remembered in outcomes
+            if (start is None or created_at >= start) and created_at < end
+        ]
+        passed = sum(counted)
+        periods.append(Period(key, label, passed, len(counted) - passed))
+    return periods
+
+
+@dataclass(frozen=True)
+class CalibrationBin:
+    low: float
+    high: float
+    reviews: int
+    predicted: float | None  # mean predicted recall
+    observed: float | None  # share actually remembered
+
+    @property
+    def gap(self):
+        if self.reviews == 0:
+            return None
+        return self.observed - self.predicted
+
+
+def calibration(items: list[Item], predictions, bins=10):
+    """Reviews grouped by the recall predicted for them (0–10 %, …, 90–100 %), with the share
+    actually remembered in each group. Every review falls in exactly one bin."""
+    sums = [[0.0, 0, 0] for _ in range(bins)]
+    for item, predicted in zip(items, predictions, strict=True):
+        index = min(int(predicted * bins), bins - 1)
+        sums[index][0] += predicted
+        sums[index][1] += item.remembered
+        sums[index][2] += 1
+    return [
+        CalibrationBin(
+            low=index / bins,
+            high=(index + 1) / bins,
+            reviews=count,
+            predicted=predicted / count if count else None,
+            observed=remembered / count if count else None,
+        )
+        for index, (predicted, remembered, count) in enumerate(sums)
+    ]

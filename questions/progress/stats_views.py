@@ -1,0 +1,82 @@
+import csv
+import json
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from questions import ratelimit, stats, svg
+from questions.history_forms import DeleteAccountForm, HistoryFilterForm
+from questions.models import Attempt, Rating, profile_for
+from questions.scheduling import scheduler_for
+
+
+# --- Progress ---------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def progress_stats(request):
+    """The dashboard comes from the cache while nothing it shows has changed.
+
+    Queries besides the session and user: the two of the cache key and the leeches; when the
+    dashboard is not cached, five more (see _dashboard_context).
+    """
+    user = request.user
+    profile = profile_for(user)
+    now = timezone.now()
+    key = stats.dashboard_key(user, profile, now, get_language())
+    dashboard = cache.get(key)
+    if dashboard is None:
+        dashboard = render_to_string(
+            "stats/_dashboard.html", _dashboard_context(user, profile, now), request
+        )
+        cache.set(key, dashboard, stats.DASHBOARD_CACHE_SECONDS)
+    context = {
+        # Only this view writes these keys, with HTML our own template rendered.
+        "dashboard": mark_safe(dashboard),  # noqa: S308
+        "leeches": stats.leeches(user, profile.leech_threshold),
+    }
+    return render(request, "stats/stats.html", context)
+
+
+def _dashboard_context(user, profile, now):
+    """Five queries: reviews per day, the cards, topics, attempts per topic, key points missed."""
+    zone = profile.zone
+    today = now.astimezone(zone).date()
+    per_day = stats.reviews_per_day(user, zone)
+    heat_days = stats.heatmap(per_day, today)
+    cards = list(stats.cards_for(user))
+    scored = stats.score_cards(cards, scheduler_for(profile, now), now)
+    forecast = stats.forecast(cards, zone, now)
+    return {
+        "zone": profile.time_zone,
+        "streaks": stats.streaks(per_day, today),
+        "total_reviews": sum(per_day.values()),
+        "year_reviews": sum(day.reviews for day in heat_days),
+        "year_active_days": sum(1 for day in heat_days if day.reviews),
+        "reviewed_today": per_day.get(today, 0),
+        "heat_days": [day for day in reversed(heat_days) if day.reviews],
+        "heatmap": svg.heatmap(heat_days),
+        "heat_first": heat_days[0].day,
+        "topics": stats.topic_progress(user, scored),
+        "forecast": forecast,
+        "forecast_total": sum(count for _day, count in forecast),
+        "due_today": forecast[0][1],
+        "forecast_chart": svg.bar_chart(forecast),
+        "weakest": stats.weakest(scored),
+        "missed": stats.most_missed_points(user),
+        "mastery_percent": round(stats.MASTERY_RETRIEVABILITY * 100),
+    }

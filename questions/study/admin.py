@@ -1,0 +1,74 @@
+from collections import Counter
+
+from django.contrib import admin, messages
+from django.db import models, transaction
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.forms import BaseInlineFormSet, ModelForm, Textarea
+from django.http import HttpResponseNotAllowed
+from django.template.loader import render_to_string
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from questions import admin_views, edits, similarity
+from questions.models import (
+    Attempt,
+    KeyPoint,
+    Question,
+    QuestionReport,
+    Rating,
+    ReportStatus,
+    ReviewCard,
+    SimilarQuestion,
+    Tag,
+    Topic,
+)
+
+
+# --- Users' data: read-only but for superusers --------------------------------------------------
+
+
+class SuperuserEditsOnly:
+    """Attempts and cards are what users did; editors may look, only superusers may touch."""
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+@admin.register(Attempt)
+class AttemptAdmin(SuperuserEditsOnly, admin.ModelAdmin):
+    list_display = ["question", "user", "rating", "coverage", "mode", "created_at"]
+    list_filter = ["rating", "mode"]
+    list_select_related = ["question", "user"]
+    search_fields = ["question__title", "user__username"]
+    raw_id_fields = ["user", "question"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(ReviewCard)
+class ReviewCardAdmin(SuperuserEditsOnly, admin.ModelAdmin):
+    list_display = ["question", "user", "state", "due", "reps", "lapses", "suspended"]
+    list_filter = ["state", "suspended"]
+    list_select_related = ["question", "user"]
+    search_fields = ["question__title", "user__username"]
+    raw_id_fields = ["user", "question"]

@@ -1,0 +1,39 @@
+import zoneinfo
+
+from django import forms
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from questions.models import ATTEMPT_MAX_LENGTH, QuestionReport, Rating, StudyProfile
+
+
+class ReportForm(forms.ModelForm):
+    class Meta:
+        model = QuestionReport
+        fields = ("kind", "comment")
+        widgets = {"kind": forms.RadioSelect, "comment": forms.Textarea(attrs={"rows": 3})}
+        labels = {"kind": _("What is wrong?"), "comment": _("Comment (optional)")}
+
+
+class AttemptForm(forms.Form):
+    """What the practice screen posts on reveal; grading posts it again with the checklist."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Your answer"),
+        required=False,
+        strip=False,
+        max_length=ATTEMPT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 10}),
+    )
+
+
+class GradeForm(AttemptForm):
+    rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
+    ticked = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
+
+    def __init__(self, *args, positions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ticked"].choices = [(p, p) for p in positions]

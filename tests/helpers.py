@@ -1,0 +1,68 @@
+"""Test helpers that are not fixtures: simulated learners for the scheduler's fit."""
+
+import heapq
+import random
+from datetime import UTC, datetime, timedelta
+
+from fsrs import Card, Rating, Scheduler
+
+DEFAULT_PARAMETERS = tuple(Scheduler().parameters)
+
+
+def forgetful_parameters():
+    """A memory that fades faster than FSRS's defaults assume: initial stabilities a third of
+    theirs and slower growth after each success."""
+    parameters = list(DEFAULT_PARAMETERS)
+    for index in range(4):
+        parameters[index] *= 0.3
+    parameters[8] = 1.2
+    return tuple(parameters)
+
+
+def simulated_attempts(
+    *,
+    memory=DEFAULT_PARAMETERS,
+    cards=300,
+    days=200,
+    new_per_day=5,
+    seed=1,
+    start=datetime(2025, 1, 1, 8, tzinfo=UTC),
+    mode="review",
+):
+    """(question_id, created_at, rating, mode) rows of a learner who studies once a day with
+    the default scheduler while their memory follows FSRS with `memory`: each review is
+    remembered with the probability that memory gives, and graded Hard/Good/Easy if so."""
+    rng = random.Random(seed)
+    scheduler = Scheduler(enable_fuzzing=False)
+    truth = Scheduler(parameters=memory, enable_fuzzing=False)
+    scheduled, true_cards, due = {}, {}, []
+    rows = []
+    introduced = 0
+    for day in range(days):
+        now = start + timedelta(days=day, minutes=rng.uniform(0, 120))
+        for _ in range(new_per_day):
+            if introduced < cards:
+                introduced += 1
+                scheduled[introduced] = Card(card_id=introduced, due=now)
+                true_cards[introduced] = Card(card_id=introduced, due=now)
+                heapq.heappush(due, (now, introduced))
+        session_end = now + timedelta(minutes=40)
+        while due and due[0][0] <= session_end:
+            at, question_id = heapq.heappop(due)
+            now = max(now, at)
+            true_card = true_cards[question_id]
+            if true_card.last_review is None:
+                rating = rng.choices([1, 2, 3, 4], [30, 15, 45, 10])[0]
+            else:
+                recall = truth.get_card_retrievability(true_card, now)
+                if (now - true_card.last_review).days == 0:
+                    recall = 0.95
+                remembered = rng.random() < recall
+                rating = rng.choices([2, 3, 4], [15, 70, 15])[0] if remembered else 1
+            card, _log = scheduler.review_card(scheduled[question_id], Rating(rating), now)
+            scheduled[question_id] = card
+            true_cards[question_id], _log = truth.review_card(true_card, Rating(rating), now)
+            heapq.heappush(due, (card.due, question_id))
+            rows.append((question_id, now, rating, mode))
+            now += timedelta(seconds=rng.uniform(30, 120))
+    return rows
