@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
-# `make run`'s last step: a task worker in the background, the development server in the
-# foreground. Ctrl-C (or the server stopping for any reason) stops the worker too.
+# `make run`'s last step: the development server and a task worker side by side. Ctrl-C (or
+# either of them stopping, or this script being stopped) stops both.
 #
 # Usage: serve-with-worker.sh PYTHON ADDRESS:PORT
 set -euo pipefail
 PYTHON=$1
 ADDRESS=$2
 
-# Job control puts the worker in a process group of its own: Ctrl-C reaches the server only,
-# and the trap stops the worker's whole group, whatever it started.
+# Job control gives each a process group of its own, so that stopping one stops whatever it
+# started too (runserver's autoreloader runs the server in a child process).
 set -m
 "$PYTHON" manage.py run_worker &
 WORKER=$!
-trap 'kill -TERM -- "-$WORKER" 2> /dev/null || true; wait "$WORKER" 2> /dev/null || true' EXIT
-"$PYTHON" manage.py runserver "$ADDRESS"
+"$PYTHON" manage.py runserver "$ADDRESS" &
+SERVER=$!
+stop() {
+  kill -TERM -- "-$SERVER" "-$WORKER" 2> /dev/null || true
+  wait 2> /dev/null || true
+}
+trap stop EXIT
+trap 'exit 130' INT TERM
+# Returns when either stops; the EXIT trap then stops the other.
+wait -n
