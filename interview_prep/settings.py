@@ -90,7 +90,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "questions.i18n.UserLanguageMiddleware",
+    "questions.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -175,7 +175,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 # Axes first: it refuses a locked-out (username, address) before any password is checked.
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "questions.auth.ProfileBackend"]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "questions.accounts.auth.ProfileBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "questions:practice"
 LOGOUT_REDIRECT_URL = "questions:home"
@@ -276,7 +279,7 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "questions.ratelimit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "questions.accounts.ratelimit.client_ip"
 # Its INFO lines (one at every start) would land on stdout, inside `dumpdata > file` and the like.
 AXES_VERBOSE = False
 

@@ -7,4 +7,7 @@ class QuestionsConfig(AppConfig):
     verbose_name = _("Question bank")
 
     def ready(self):
-        from questions import checks, signals  # noqa: F401 - registers checks, connects receivers
+        # Registers the system checks and connects the signal receivers.
+        from questions import checks  # noqa: F401
+        from questions.accounts import signals as account_signals  # noqa: F401
+        from questions.bank import signals as bank_signals  # noqa: F401

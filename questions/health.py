@@ -1,18 +1,13 @@
+"""The health check that load balancers and the container ask: /healthz."""
+
 import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Count, Q
 from django.http import HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
-from django.views.decorators.http import require_GET
 
-from questions import scheduling, search
-from questions.models import Attempt, Question, QuestionReport, ReviewCard, Topic, profile_for
-from questions.shortcuts import get_published_question
+logger = logging.getLogger(__name__)
 
 
 def healthz(request):

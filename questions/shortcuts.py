@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404, render
 
-from questions.models import Question
+from questions.bank.models import Question
 
 
 def get_published_question(pk):

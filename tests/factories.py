@@ -4,7 +4,7 @@ import itertools
 
 from django.contrib.auth import get_user_model
 
-from questions.models import KeyPoint, Question, Topic
+from questions.bank.models import KeyPoint, Question, Topic
 
 _numbers = itertools.count(1)
 

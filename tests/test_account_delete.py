@@ -6,16 +6,8 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import (
-    Attempt,
-    CardState,
-    KeyPoint,
-    Question,
-    QuestionNote,
-    ReviewCard,
-    StudyProfile,
-    Topic,
-)
+from questions.bank.models import KeyPoint, Question, Topic
+from questions.study.models import Attempt, CardState, QuestionNote, ReviewCard, StudyProfile
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db

@@ -2,7 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from questions.models import StudyProfile
+from questions.study.models import StudyProfile
 
 pytestmark = pytest.mark.django_db
 

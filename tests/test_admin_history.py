@@ -5,8 +5,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management import call_command
 from django.urls import reverse
 
-from questions import search
-from questions.models import KeyPoint, Question
+from questions.bank import search
+from questions.bank.models import KeyPoint, Question
 from tests.factories import make_question, make_user
 from tests.test_admin_questions import change_url, form_data, key_points
 

@@ -13,10 +13,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from questions import csv_format
-from questions.admin_views import SESSION_KEY
-from questions.exporting import questions_to_export
-from questions.models import KeyPoint, Question, SimilarQuestion, Tag, Topic
+from questions.bank import csv_format
+from questions.bank.admin_views import SESSION_KEY
+from questions.bank.exporting import questions_to_export
+from questions.bank.models import KeyPoint, Question, SimilarQuestion, Tag, Topic
 from tests.factories import make_question, make_topic, make_user
 
 IMPORT = reverse("admin:questions_question_import")

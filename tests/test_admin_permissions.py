@@ -11,7 +11,8 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import Attempt, QuestionReport, ReportStatus, ReviewCard
+from questions.bank.models import QuestionReport, ReportStatus
+from questions.study.models import Attempt, ReviewCard
 from tests.factories import make_user
 from tests.test_admin_questions import change_url, form_data, make_attempt
 

@@ -8,9 +8,8 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 
-from questions import search
-from questions.models import (
-    Attempt,
+from questions.bank import search
+from questions.bank.models import (
     KeyPoint,
     Question,
     QuestionReport,
@@ -18,6 +17,7 @@ from questions.models import (
     SimilarQuestion,
     Tag,
 )
+from questions.study.models import Attempt
 from tests.factories import make_question, make_questions, make_topic, make_user
 
 CHANGELIST = reverse("admin:questions_question_changelist")

@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.urls import reverse
 
-from questions.models import Attempt, Question, ReviewCard, StudyProfile
+from questions.bank.models import Question
+from questions.study.models import Attempt, ReviewCard, StudyProfile
 from tests.factories import make_question, make_topic, make_user
 
 # flush cannot run inside the transaction that `db` wraps each test in (PostgreSQL refuses to

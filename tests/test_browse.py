@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import CardState, Question, ReviewCard, Tag
-from questions.search import Status
+from questions.bank.models import Question, Tag
+from questions.study.browse import Status
+from questions.study.models import CardState, ReviewCard
 from tests.factories import make_question, make_questions, make_topic, make_user
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from questions.models import Attempt, AttemptMode, StudyProfile
+from questions.study.models import Attempt, AttemptMode, StudyProfile
 from tests.factories import make_question, make_questions
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from questions.exporting import questions_to_export, to_json
-from questions.models import KeyPoint, Question, Tag, Topic
+from questions.bank.exporting import questions_to_export, to_json
+from questions.bank.models import KeyPoint, Question, Tag, Topic
 
 
 def run(*args, **options):

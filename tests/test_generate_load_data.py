@@ -6,10 +6,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Max, Min, Q
 
-from questions import search
+from questions.bank import search
+from questions.bank.models import KeyPoint, Question
 from questions.management.commands import generate_load_data
 from questions.management.commands.generate_load_data import PASSWORD
-from questions.models import Attempt, KeyPoint, Question, ReviewCard, StudyProfile
+from questions.study.models import Attempt, ReviewCard, StudyProfile
 from tests.factories import make_question, make_user
 
 pytestmark = pytest.mark.django_db

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import Attempt, AttemptMode, StudyProfile
+from questions.study.models import Attempt, AttemptMode, StudyProfile
 from tests.factories import DEFAULT_POINTS, make_question, make_questions, make_topic
 
 pytestmark = pytest.mark.django_db

@@ -6,16 +6,13 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from questions import importing, search
-from questions.importing import (
-    ImportFileError,
-    apply_plan,
-    key_points_from_answer,
-    parse_file,
-    plan_import,
-    read_files,
-)
-from questions.models import KeyPoint, Question, Tag, Topic
+from questions.bank import importing, search
+from questions.bank.importing.apply import apply_plan
+from questions.bank.importing.markdown import key_points_from_answer
+from questions.bank.importing.parse import parse_file, read_files
+from questions.bank.importing.plan import plan_import
+from questions.bank.importing.records import ImportFileError
+from questions.bank.models import KeyPoint, Question, Tag, Topic
 
 SEED = Path(__file__).resolve().parent.parent / "questions" / "data" / "pretrained-models.md"
 SEED_TEXT = SEED.read_text(encoding="utf-8")
@@ -845,7 +842,8 @@ def test_it_imports_ten_thousand_json_questions(tmp_path):
 
 @pytest.mark.django_db
 def test_it_plans_and_writes_in_batches(tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "BATCH_SIZE", 1)
+    monkeypatch.setattr(importing.plan, "BATCH_SIZE", 1)
+    monkeypatch.setattr(importing.apply, "BATCH_SIZE", 1)
     path = write(tmp_path, "bank.md", SMALL_BANK)
     import_file(path)
     write(tmp_path, "bank.md", SMALL_BANK.replace("2. 没有标签的一点。", "2. 改过的一点。"))

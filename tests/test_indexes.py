@@ -14,9 +14,10 @@ import pytest
 from django.db import connection, transaction
 from django.utils import timezone
 
-from questions import search
-from questions.models import Attempt, Question, ReviewCard
-from questions.scheduling import _day_counts_sql
+from questions.bank import search
+from questions.bank.models import Question
+from questions.study.models import Attempt, ReviewCard
+from questions.study.scheduling import _day_counts_sql
 from tests.factories import make_question, make_questions
 
 pytestmark = pytest.mark.django_db

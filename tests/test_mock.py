@@ -6,8 +6,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from questions import mock
-from questions.models import (
+from questions.study import mock
+from questions.study.models import (
     Attempt,
     AttemptMode,
     CardState,
@@ -482,8 +482,8 @@ class TestReport:
         assert Attempt.objects.count() == 1
 
     def test_grading_twice_through_the_module_is_refused(self, alice, finished):
-        from questions.models import profile_for
-        from questions.scheduling import AlreadyGraded
+        from questions.study.models import profile_for
+        from questions.study.scheduling import AlreadyGraded
 
         item = finished.items.select_related("question").get(position=1)
         kwargs = {"user": alice, "profile": profile_for(alice), "ticked": [], "now": timezone.now()}

@@ -4,7 +4,8 @@ import pytest
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
-from questions.models import Attempt, KeyPoint, ReviewCard, StudyProfile, Topic
+from questions.bank.models import KeyPoint, Topic
+from questions.study.models import Attempt, ReviewCard, StudyProfile
 from tests.factories import make_question, make_user
 
 pytestmark = pytest.mark.django_db

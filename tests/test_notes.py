@@ -3,8 +3,9 @@ from django.template import engines
 from django.test import RequestFactory
 from django.urls import reverse
 
-from questions import notes
-from questions.models import Question, QuestionNote
+from questions.bank.models import Question
+from questions.study import notes
+from questions.study.models import QuestionNote
 from tests.factories import make_question
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import Attempt, AttemptMode, CardState, ReviewCard
-from questions.scheduling import day_progress
+from questions.study.models import Attempt, AttemptMode, CardState, ReviewCard
+from questions.study.scheduling import day_progress
 from tests.factories import make_question, make_questions, make_topic, make_user
 
 pytestmark = pytest.mark.django_db

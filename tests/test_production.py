@@ -18,7 +18,7 @@ from django.test import override_settings
 from django.urls import reverse
 from redis.exceptions import ConnectionError as RedisConnectionError
 
-from questions import ratelimit
+from questions.accounts import ratelimit
 from tests.factories import make_user
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -104,7 +104,7 @@ class TestErrorLogs:
         script = (
             "from unittest import mock\n"
             "from django.test import Client\n"
-            "with mock.patch('questions.views.render', side_effect=RuntimeError('boom')):\n"
+            "with mock.patch('questions.study.browse_views.render', side_effect=RuntimeError('boom')):\n"
             "    response = Client(raise_request_exception=False).get(\n"
             "        '/', secure=True, HTTP_HOST='localhost', HTTP_X_REQUEST_ID='req-42')\n"
             "assert response.status_code == 500, response.status_code\n"
@@ -200,10 +200,10 @@ class TestSignupRateLimit:
     @override_settings(SIGNUP_RATE_LIMIT=1)
     def test_the_limit_resets_the_next_hour(self, client):
         now = 1_700_000_000.0
-        with mock.patch("questions.ratelimit.time.time", return_value=now):
+        with mock.patch("questions.accounts.ratelimit.time.time", return_value=now):
             assert self.sign_up(client, password="short").status_code == 200
             assert self.sign_up(client, password="short").status_code == 429
-        with mock.patch("questions.ratelimit.time.time", return_value=now + 3600):
+        with mock.patch("questions.accounts.ratelimit.time.time", return_value=now + 3600):
             assert self.sign_up(client).status_code == 302
 
     @override_settings(SIGNUP_RATE_LIMIT=1)
@@ -245,7 +245,7 @@ class TestHealthzWithRedis:
 
     @override_settings(REDIS_URL="redis://127.0.0.1:6379/0")
     def test_it_answers_503_when_redis_is_down(self, client):
-        with mock.patch("questions.views.cache") as cache:
+        with mock.patch("questions.health.cache") as cache:
             cache.set.side_effect = RedisConnectionError("Connection refused")
             response = client.get("/healthz")
         assert response.status_code == 503
@@ -253,7 +253,7 @@ class TestHealthzWithRedis:
 
     @override_settings(REDIS_URL="")
     def test_without_redis_it_does_not_touch_the_cache(self, client):
-        with mock.patch("questions.views.cache") as cache:
+        with mock.patch("questions.health.cache") as cache:
             response = client.get("/healthz")
         assert response.status_code == 200
         cache.set.assert_not_called()

@@ -3,8 +3,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
 
-from questions import edits, search
-from questions.models import KeyPoint, Question
+from questions.bank import edits, search
+from questions.bank.models import KeyPoint, Question
 from tests.factories import make_question
 
 LIST = reverse("questions:list")

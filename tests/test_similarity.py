@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from questions import similarity
-from questions.models import KeyPoint, Question, SimilarQuestion
+from questions.bank import similarity
+from questions.bank.models import KeyPoint, Question, SimilarQuestion
 from tests.factories import make_question, make_user
 from tests.test_admin_questions import change_url, form_data
 
@@ -253,7 +253,7 @@ def test_a_failed_update_is_logged_and_does_not_break_the_save(monkeypatch, db, 
 
     monkeypatch.setattr(similarity, "update_for_question", broken)
 
-    with caplog.at_level(logging.ERROR, logger="questions.similarity"):
+    with caplog.at_level(logging.ERROR, logger="questions.bank.similarity"):
         similarity._update_quietly(42)
 
     assert "similarity update failed question_id=42" in caplog.text

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from fsrs import Scheduler
 
-from questions import stats, svg
-from questions.models import Attempt, CardState, ReviewCard, StudyProfile
+from questions.progress import stats, svg
+from questions.study.models import Attempt, CardState, ReviewCard, StudyProfile
 from tests.factories import DEFAULT_POINTS, make_question, make_questions, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -370,7 +370,7 @@ class TestQuestionsWithMissedPoints:
         assert list(stats.questions_with_missed_points(alice)) == []
 
     def test_it_can_be_used_as_a_subquery(self, alice, question, django_assert_num_queries):
-        from questions.models import Question
+        from questions.bank.models import Question
 
         add_attempts(alice, question, [utc(2024, 1, 1)], ticked=[2])
         with django_assert_num_queries(1):

@@ -7,8 +7,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from questions import scheduling
-from questions.models import Attempt, QuestionNote, QuestionReport, ReviewCard
+from questions.bank.models import QuestionReport
+from questions.study import scheduling
+from questions.study.models import Attempt, QuestionNote, ReviewCard
 from tests.factories import make_question, make_topic
 from tests.test_practice import REFERENCE, grade, reveal, token_from
 

@@ -1,10 +1,5 @@
-from datetime import date
-
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
-
-from questions.models import AttemptMode, Rating, Topic
 
 
 class DeleteAccountForm(forms.Form):

@@ -6,7 +6,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import ATTEMPT_MAX_LENGTH, QuestionReport, Rating, StudyProfile
+from questions.study.models import StudyProfile
 
 
 class SignupForm(UserCreationForm):

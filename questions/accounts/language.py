@@ -9,7 +9,7 @@ from django.utils import translation
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from questions.models import profile_for
+from questions.study.models import profile_for
 
 
 class UserLanguageMiddleware:

@@ -1,10 +1,8 @@
 from django.conf import settings
-from django.db.models import QuerySet
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from questions import edits
-from questions.models import KeyPoint, Question, StudyProfile
+from questions.study.models import StudyProfile
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)

@@ -7,9 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from questions import ratelimit
-from questions.forms import SignupForm, StudyProfileForm
-from questions.models import ReviewCard, profile_for
+from questions.accounts import ratelimit
+from questions.accounts.forms import SignupForm, StudyProfileForm
+from questions.study.models import ReviewCard, profile_for
 
 
 def _safe_next(request, fallback):
@@ -33,7 +33,7 @@ def signup(request):
     form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = form.save()
-        login(request, user, backend="questions.auth.ProfileBackend")
+        login(request, user, backend="questions.accounts.auth.ProfileBackend")
         messages.success(
             request,
             _("Welcome, %(name)s! Your first questions are ready.") % {"name": user.get_username()},

@@ -5,23 +5,15 @@ Editors (the group made by migration 0004) manage the bank and resolve reports; 
 review cards are users' data, editable by superusers only.
 """
 
-from collections import Counter
-
 from django.contrib import admin, messages
 from django.db import models, transaction
 from django.db.models import (
-    Avg,
-    Case,
     Count,
     Exists,
     F,
-    FloatField,
     OuterRef,
     Q,
-    Subquery,
-    When,
 )
-from django.db.models.functions import Coalesce
 from django.forms import BaseInlineFormSet, ModelForm, Textarea
 from django.http import HttpResponseNotAllowed
 from django.template.loader import render_to_string
@@ -31,20 +23,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from questions import admin_views, edits, similarity
-from questions.models import (
-    Attempt,
+from questions.bank import admin_views, edits, similarity, versions
+from questions.bank.duplication import duplicate_question
+from questions.bank.models import (
     KeyPoint,
     Question,
     QuestionReport,
-    Rating,
     ReportStatus,
-    ReviewCard,
     SimilarQuestion,
     Tag,
     Topic,
 )
-
+from questions.bank.quality import question_quality, with_admin_stats
 
 # --- Forms --------------------------------------------------------------------------------------
 
@@ -95,7 +85,7 @@ class KeyPointFormSet(BaseInlineFormSet):
                 )
             ]
             KeyPoint.objects.filter(pk__in=parked).update(
-                position=F("position") + admin_views.PARKING_OFFSET
+                position=F("position") + versions.PARKING_OFFSET
             )
         return super().save(commit)
 
@@ -262,7 +252,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
             extra_context = {
                 **(extra_context or {}),
                 "version": version,
-                "version_key_points": admin_views.key_points_of_version(version),
+                "version_key_points": versions.key_points_of_version(version),
                 "can_restore": self.has_change_permission(request),
             }
         return super().history_form_view(request, object_id, version_id, extra_context)
@@ -275,7 +265,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            admin_views.sync_history([obj.pk])
+            versions.sync_history([obj.pk])
         super().save_model(request, obj, form, change)
 
     # --- Columns ---
@@ -344,12 +334,12 @@ class QuestionAdmin(SimpleHistoryAdmin):
     def _set_published(self, request, queryset, published):
         with transaction.atomic():
             ids = list(queryset.exclude(is_published=published).values_list("pk", flat=True))
-            admin_views.sync_history(ids)
+            versions.sync_history(ids)
             Question.objects.filter(pk__in=ids).update(
                 is_published=published, updated_at=timezone.now()
             )
             reason = _("Published") if published else _("Unpublished")
-            admin_views.sync_history(ids, reason=reason, user=request.user)
+            versions.sync_history(ids, reason=reason, user=request.user)
         if published:
             message = ngettext(
                 "%(count)d question was published.", "%(count)d questions were published.", len(ids)

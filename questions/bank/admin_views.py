@@ -10,7 +10,6 @@ token), so what is written is always what the editor saw.
 """
 
 import base64
-import difflib
 import hashlib
 import uuid
 from pathlib import PurePath
@@ -18,28 +17,31 @@ from pathlib import PurePath
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from questions import anki, edits, exporting, importing, similarity
-from questions.csv_format import is_csv, parse_csv, to_csv
-from questions.models import KeyPoint, Question, Topic
-
+from questions.bank import anki, edits, exporting, importing
+from questions.bank.csv_format import is_csv, parse_csv, to_csv
+from questions.bank.models import Question, Topic
+from questions.bank.versions import (
+    RestoreError,
+    _version_changes,
+    apply_with_history,
+    describe_changes,
+    key_points_of_version,
+    restore_version,
+)
 
 SESSION_KEY = "questions_admin_import"
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
-# Key points moved out of the way while positions are rewritten (positions are unique).
-PARKING_OFFSET = 1_000_000
 
 
 # --- Exporting ----------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import genanki
 
-from .rendering import render_markdown
+from questions.rendering import render_markdown
 
 DECK_PREFIX = "Interview prep"
 # Fixed ids: Anki recognises the note type and the decks of an earlier import by them.

@@ -10,7 +10,7 @@ tags are separated by commas. key_points holds one key point per line, `label: d
 detail above it. Without a key_points column the key points come from the answer's numbered
 list, as in markdown. Empty cells mean what a missing JSON field means: the file does not say.
 
-questions.importing reads markdown and JSON only, so a CSV file is turned into that JSON
+questions.bank.importing reads markdown and JSON only, so a CSV file is turned into that JSON
 (one question per line) and checked by the same parser; its errors are mapped back to the CSV
 lines they are about.
 """
@@ -20,7 +20,8 @@ import io
 import json
 import re
 
-from .importing import JSON_FORMAT, JSON_VERSION, ImportFileError, parse_file
+from questions.bank.importing.parse import parse_file
+from questions.bank.importing.records import JSON_FORMAT, JSON_VERSION, ImportFileError
 
 CSV_SUFFIX = ".csv"
 COLUMNS = [

@@ -11,7 +11,7 @@ version restore) or many at once (an import) open the block.
 import threading
 from contextlib import contextmanager
 
-from questions.models import Question
+from questions.bank.models import Question
 
 _noted = threading.local()
 
@@ -40,7 +40,7 @@ def edited(question_ids, *, search_text=True):
 
 
 def _bring_up_to_date(question_ids, *, search_text=True):
-    from questions import similarity  # imports this module: imported here, not at the top
+    from questions.bank import similarity
 
     if search_text:
         Question.refresh_search_texts(question_ids)

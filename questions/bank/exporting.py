@@ -1,4 +1,4 @@
-"""Writing the bank as JSON or markdown, in the formats questions.importing reads.
+"""Writing the bank as JSON or markdown, in the formats questions.bank.importing reads.
 
 Both writers are deterministic (bank order, sorted tags, fixed key order), so exporting,
 importing the output into an empty database and exporting again gives the same bytes.
@@ -8,8 +8,8 @@ seed document does; JSON carries them explicitly.
 
 import json
 
-from .importing import JSON_FORMAT, JSON_VERSION
-from .models import Question
+from questions.bank.importing.records import JSON_FORMAT, JSON_VERSION
+from questions.bank.models import Question
 
 FORMATS = ["json", "markdown"]
 

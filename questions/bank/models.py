@@ -1,19 +1,12 @@
-import uuid
-import zoneinfo
 from collections import defaultdict
-from datetime import timedelta
 
-import fsrs
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
-
 
 # Lets constraints say text__length__lte (the attempt text limit, enforced by the database).
 models.TextField.register_lookup(Length)

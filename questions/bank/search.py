@@ -9,18 +9,12 @@ characters) still matches, through a scan of that one column.
 
 import re
 
-from django import forms
 from django.db import connections, models
-from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Q, Value, When
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Coalesce
 from django.db.models.lookups import IContains
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _
-
-from questions.models import CardState, Difficulty, ReviewCard, Tag, Topic
-
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 10

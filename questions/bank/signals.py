@@ -1,11 +1,9 @@
-from django.conf import settings
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from questions import edits
-from questions.models import KeyPoint, Question, StudyProfile
-
+from questions.bank import edits
+from questions.bank.models import KeyPoint, Question
 
 # --- A question's derived data (questions/edits.py) -----------------------------------------
 

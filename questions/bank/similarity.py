@@ -33,8 +33,8 @@ from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from . import edits
-from .models import KeyPoint, Question, SimilarQuestion
+from questions.bank import edits
+from questions.bank.models import KeyPoint, Question, SimilarQuestion
 
 logger = logging.getLogger(__name__)
 

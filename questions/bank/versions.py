@@ -1,29 +1,17 @@
-import base64
 import difflib
-import hashlib
-import uuid
-from pathlib import PurePath
 
-from django import forms
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
 
-from questions import anki, edits, exporting, importing, similarity
-from questions.csv_format import is_csv, parse_csv, to_csv
-from questions.models import KeyPoint, Question, Topic
+from questions.bank import edits, importing, similarity
+from questions.bank.models import KeyPoint, Question, Topic
 
+# Key points moved out of the way while positions are rewritten (positions are unique).
+PARKING_OFFSET = 1_000_000
 
 TEXT_FIELDS = {"title", "prompt", "answer", "explanation"}
 FIELD_LABELS = {

@@ -3,7 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import questions.models
+import questions.study.models
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -139,7 +139,7 @@ class Migration(migrations.Migration):
             name='StudyProfile',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[questions.models.validate_time_zone], verbose_name='time zone')),
+                ('time_zone', models.CharField(default='UTC', max_length=64, validators=[questions.study.models.validate_time_zone], verbose_name='time zone')),
                 ('new_per_day', models.PositiveSmallIntegerField(default=10, validators=[django.core.validators.MaxValueValidator(500)], verbose_name='new questions per day')),
                 ('reviews_per_day', models.PositiveSmallIntegerField(default=200, validators=[django.core.validators.MaxValueValidator(5000)], verbose_name='reviews per day')),
                 ('desired_retention', models.FloatField(default=0.9, help_text='How likely you want to be to remember a question when it comes back.', validators=[django.core.validators.MinValueValidator(0.7), django.core.validators.MaxValueValidator(0.99)], verbose_name='desired retention')),

@@ -1,27 +1,14 @@
 import csv
 import json
 
-from django.contrib import messages
-from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
-from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
-from questions import ratelimit, stats, svg
-from questions.history_forms import DeleteAccountForm, HistoryFilterForm
-from questions.models import Attempt, Rating, profile_for
-from questions.scheduling import scheduler_for
-
+from questions.progress import stats
+from questions.study.models import Attempt, Rating, profile_for
 
 EXPORT_CHUNK_SIZE = 2000
 

@@ -4,8 +4,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import AttemptMode, Rating, Topic
-
+from questions.bank.models import Topic
+from questions.study.models import AttemptMode, Rating
 
 # Far enough apart for any real history, near enough that a day after the end still exists.
 EARLIEST_DAY = date(1970, 1, 1)

@@ -19,7 +19,8 @@ from django.db import NotSupportedError, connection
 from django.db.models import Avg, Count, F, Func, IntegerField, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
-from questions.models import Attempt, Question, ReviewCard, Topic
+from questions.bank.models import Question, Topic
+from questions.study.models import Attempt, ReviewCard
 
 # A card counts as mastered while FSRS gives it at least this chance of being recalled now.
 MASTERY_RETRIEVABILITY = 0.9

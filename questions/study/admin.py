@@ -1,43 +1,6 @@
-from collections import Counter
+from django.contrib import admin
 
-from django.contrib import admin, messages
-from django.db import models, transaction
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    Subquery,
-    When,
-)
-from django.db.models.functions import Coalesce
-from django.forms import BaseInlineFormSet, ModelForm, Textarea
-from django.http import HttpResponseNotAllowed
-from django.template.loader import render_to_string
-from django.urls import path
-from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-from simple_history.admin import SimpleHistoryAdmin
-
-from questions import admin_views, edits, similarity
-from questions.models import (
-    Attempt,
-    KeyPoint,
-    Question,
-    QuestionReport,
-    Rating,
-    ReportStatus,
-    ReviewCard,
-    SimilarQuestion,
-    Tag,
-    Topic,
-)
-
+from questions.study.models import Attempt, ReviewCard
 
 # --- Users' data: read-only but for superusers --------------------------------------------------
 

@@ -1,17 +1,20 @@
-import re
-
 from django import forms
-from django.db import connections, models
-from django.db.models import Case, CharField, OuterRef, Q, Subquery, Value, When
-from django.db.models.expressions import RawSQL
+from django.db import models
+from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.db.models.lookups import IContains
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import CardState, Difficulty, ReviewCard, Tag, Topic
-
+from questions.bank.models import Difficulty, Tag, Topic
+from questions.bank.search import (
+    MAX_QUERY_LENGTH,
+    MAX_TERMS,
+    highlight,
+    matching,
+    search_terms,
+    snippet,
+    title_rank,
+)
+from questions.study.models import CardState, ReviewCard
 
 # A card in review whose memory lasts three weeks or more counts as mastered.
 MASTERED_STABILITY_DAYS = 21

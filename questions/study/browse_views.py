@@ -1,19 +1,15 @@
 import logging
 
-from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Count, Q
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from questions import scheduling, search
-from questions.models import Attempt, Question, QuestionReport, ReviewCard, Topic, profile_for
+from questions.bank.models import Question, QuestionReport, Topic
 from questions.shortcuts import get_published_question
-
+from questions.study import browse, scheduling
+from questions.study.models import Attempt, ReviewCard, profile_for
 
 logger = logging.getLogger(__name__)
 
@@ -38,15 +34,15 @@ def home(request):
 @require_GET
 def question_list(request):
     """The bank with filters, sorting and search (?q=), and the user's status per question."""
-    form = search.BrowseForm(request.GET)
+    form = browse.BrowseForm(request.GET)
     form.is_valid()  # Invalid filters are reported and left out; the valid ones still apply.
     page, rows = None, []
     if "q" not in form.errors:
         questions = form.filter(Question.objects.published().select_related("topic"))
         if request.user.is_authenticated:
-            questions = search.with_status(questions, request.user, timezone.now())
+            questions = browse.with_status(questions, request.user, timezone.now())
         page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
-        rows = search.result_rows(page, form.terms)
+        rows = browse.result_rows(page, form.terms)
     context = {"filters": form, "topic": form.selected_topic, "page": page, "rows": rows}
     return render(request, "questions/question_list.html", context)
 

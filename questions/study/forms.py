@@ -1,12 +1,8 @@
-import zoneinfo
-
 from django import forms
-from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.models import User
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import ATTEMPT_MAX_LENGTH, QuestionReport, Rating, StudyProfile
+from questions.bank.models import QuestionReport
+from questions.study.models import ATTEMPT_MAX_LENGTH, Rating
 
 
 class ReportForm(forms.ModelForm):

@@ -15,9 +15,10 @@ from django.db.models import Avg, Count, FilteredRelation, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from questions import scheduling
+from questions.bank.models import Question
+from questions.study import scheduling
 from questions.study.coverage import overall_coverage, score_key_points
-from questions.models import AttemptMode, MockItem, MockSession, MockStatus, Question
+from questions.study.models import AttemptMode, MockItem, MockSession, MockStatus
 
 MIN_QUESTIONS, MAX_QUESTIONS, DEFAULT_QUESTIONS = 3, 20, 5
 DEFAULT_MINUTES = 3

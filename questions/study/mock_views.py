@@ -16,18 +16,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
-from questions import mock, notes, scheduling
+from questions.bank.models import Topic
+from questions.shortcuts import bad_request
+from questions.study import mock, scheduling
 from questions.study.coverage import score_key_points
-from questions.models import (
-    ATTEMPT_MAX_LENGTH,
-    MockSession,
-    MockStatus,
-    Rating,
-    Topic,
-    profile_for,
-)
-from questions.shortcuts import bad_request, get_published_question
-
+from questions.study.models import ATTEMPT_MAX_LENGTH, MockSession, MockStatus, Rating, profile_for
 
 SESSIONS_PER_PAGE = 25
 

@@ -1,6 +1,5 @@
 import uuid
 import zoneinfo
-from collections import defaultdict
 from datetime import timedelta
 
 import fsrs
@@ -8,12 +7,12 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models.functions import Length, Substr
+from django.db.models.functions import Substr
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from questions.bank.models import Question, Topic
 
 ATTEMPT_MAX_LENGTH = 20_000
 

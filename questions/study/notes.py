@@ -4,7 +4,8 @@ from django import forms
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
-from questions.models import Question, QuestionNote
+from questions.bank.models import Question
+from questions.study.models import QuestionNote
 
 NOTE_MAX_LENGTH = QuestionNote._meta.get_field("text").max_length
 

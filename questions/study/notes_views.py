@@ -1,31 +1,11 @@
-from datetime import timedelta
-
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Avg, Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
-from django.utils.text import format_lazy
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
+from django.views.decorators.http import require_POST
 
-from questions import mock, notes, scheduling
-from questions.study.coverage import score_key_points
-from questions.models import (
-    ATTEMPT_MAX_LENGTH,
-    MockSession,
-    MockStatus,
-    Rating,
-    Topic,
-    profile_for,
-)
 from questions.shortcuts import bad_request, get_published_question
-
+from questions.study import notes
 
 # --- Stars and notes --------------------------------------------------------------------------
 

@@ -21,19 +21,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import push_url
 
-from questions import notes, scheduling
-from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
-from questions.forms import AttemptForm, GradeForm, ReportForm
-from questions.models import (
-    AttemptMode,
-    CardState,
-    Question,
-    Rating,
-    ReviewCard,
-    Topic,
-    profile_for,
-)
+from questions.bank.models import Question, Topic
 from questions.shortcuts import bad_request, get_published_question
+from questions.study import notes, scheduling
+from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
+from questions.study.forms import AttemptForm, GradeForm, ReportForm
+from questions.study.models import AttemptMode, CardState, Rating, ReviewCard, profile_for
 
 # A practice screen left open longer than this must be reloaded before it can be graded.
 TOKEN_MAX_AGE = timedelta(days=2)
@@ -123,7 +116,7 @@ class Queue:
         if self.focus == "starred":
             return notes.starred_questions(user).values_list("pk", flat=True)
         if self.focus == "missed":
-            from questions.stats import questions_with_missed_points
+            from questions.progress.stats import questions_with_missed_points
 
             return questions_with_missed_points(user, limit=200)
         scheduler = scheduling.scheduler_for(profile, now)

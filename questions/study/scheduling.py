@@ -13,7 +13,8 @@ from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
-from questions.models import Attempt, Question, ReviewCard, StudyProfile
+from questions.bank.models import Question
+from questions.study.models import Attempt, ReviewCard, StudyProfile
 
 # Retention asked for in the last days before an interview (never lower than the user's own).
 INTERVIEW_RETENTION = [(3, 0.97), (14, 0.95)]

@@ -1,6 +1,6 @@
 from django import template
 
-from questions import notes
+from questions.study import notes
 
 register = template.Library()
 

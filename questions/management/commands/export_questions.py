@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from questions.exporting import FORMATS, export, questions_to_export
-from questions.models import Topic
+from questions.bank.exporting import FORMATS, export, questions_to_export
+from questions.bank.models import Topic
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from questions import similarity
-from questions.models import SimilarQuestion
+from questions.bank import similarity
+from questions.bank.models import SimilarQuestion
 
 
 def _score(value):

@@ -28,19 +28,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, connection, transaction
 from fsrs import Card, Rating, Scheduler, State
 
-from questions.importing import read_files
+from questions.bank.importing.parse import read_files
+from questions.bank.models import Difficulty, KeyPoint, Question, Topic
 from questions.management.commands.load_sample_bank import SAMPLE_BANK
-from questions.models import (
-    Attempt,
-    AttemptMode,
-    Difficulty,
-    KeyPoint,
-    MockItem,
-    Question,
-    ReviewCard,
-    StudyProfile,
-    Topic,
-)
+from questions.study.models import Attempt, AttemptMode, MockItem, ReviewCard, StudyProfile
 
 SOURCE = "loadgen"
 TOPIC_SLUG_PREFIX = "loadgen-"

@@ -1,18 +1,13 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from questions import similarity
-from questions.importing import (
-    BATCH_SIZE,
-    CREATE,
-    UPDATE,
-    ImportFileError,
-    apply_plan,
-    plan_import,
-    read_files,
-    summary_line,
-)
-from questions.models import Question
+from questions.bank import similarity
+from questions.bank.importing.apply import apply_plan
+from questions.bank.importing.parse import read_files
+from questions.bank.importing.plan import plan_import, summary_line
+from questions.bank.importing.records import BATCH_SIZE, ImportFileError
+from questions.bank.models import Question
+from questions.bank.importing import CREATE, UPDATE
 
 
 class Command(BaseCommand):

@@ -1,0 +1,132 @@
+from collections import defaultdict
+
+from django.db import transaction
+from django.utils import timezone
+
+from questions.bank import edits
+from questions.bank.importing.markdown import _unique
+from questions.bank.importing.plan import COPIED_FIELDS, OPTIONAL_FIELDS
+from questions.bank.importing.records import BATCH_SIZE, CREATE, UNCHANGED, UPDATE
+from questions.bank.models import KeyPoint, Question, Tag
+
+# --- Applying -----------------------------------------------------------------------------------
+
+
+def apply_plan(plan, *, progress=None):
+    """Write the plan in one transaction; return the counts. progress(done, total) is called
+    after every BATCH_SIZE questions."""
+    total = len(plan.items)
+    # Search texts are written with the questions; removing key points only notes theirs.
+    with transaction.atomic(), edits.collected():
+        for topic in plan.new_topics:
+            topic.save()
+        tags = _tags_by_name(plan.items)
+        for start in range(0, total, BATCH_SIZE):
+            batch = plan.items[start : start + BATCH_SIZE]
+            _create_questions([item for item in batch if item.action == CREATE], tags)
+            _update_questions([item for item in batch if item.action == UPDATE], tags)
+            if progress:
+                progress(start + len(batch), total)
+    return plan.counts
+
+
+def _tags_by_name(items):
+    names = _unique(
+        name
+        for item in items
+        if item.action != UNCHANGED and item.parsed.tags
+        for name in item.parsed.tags
+    )
+    tags = {}
+    for start in range(0, len(names), BATCH_SIZE):
+        tags.update(
+            (tag.name, tag)
+            for tag in Tag.objects.filter(name__in=names[start : start + BATCH_SIZE])
+        )
+    missing = [Tag(name=name) for name in names if name not in tags]
+    tags.update((tag.name, tag) for tag in Tag.objects.bulk_create(missing))
+    return tags
+
+
+def _create_questions(items, tags):
+    if not items:
+        return
+    questions = []
+    for item in items:
+        parsed = item.parsed
+        values = {name: getattr(parsed, name) for name in COPIED_FIELDS}
+        values.update(
+            (name, getattr(parsed, name))
+            for name in OPTIONAL_FIELDS
+            if getattr(parsed, name) is not None
+        )
+        values["search_text"] = Question.search_text_of(
+            parsed.title, parsed.prompt, parsed.answer, parsed.key_points
+        )
+        questions.append(Question(topic=item.topic, external_key=parsed.external_key, **values))
+    Question.objects.bulk_create(questions)
+
+    KeyPoint.objects.bulk_create(
+        KeyPoint(question=question, position=position, label=label, detail=detail)
+        for item, question in zip(items, questions, strict=True)
+        for position, (label, detail) in enumerate(item.parsed.key_points, start=1)
+    )
+    Question.tags.through.objects.bulk_create(
+        Question.tags.through(question_id=question.pk, tag_id=tags[name].pk)
+        for item, question in zip(items, questions, strict=True)
+        for name in item.parsed.tags or []
+    )
+
+
+def _update_questions(items, tags):
+    if not items:
+        return
+    now = timezone.now()
+    changed_fields = {"updated_at", "search_text"}
+    new_points, changed_points, removed_points, retagged = [], [], [], []
+    points_by_question = defaultdict(dict)
+    repointed = [item.question.pk for item in items if "key_points" in item.changes]
+    for point in KeyPoint.objects.filter(question_id__in=repointed):
+        points_by_question[point.question_id][point.position] = point
+    for item in items:
+        question, changes = item.question, item.changes
+        for name in COPIED_FIELDS + OPTIONAL_FIELDS:
+            if name in changes:
+                setattr(question, name, changes[name][1])
+                changed_fields.add(name)
+        if "topic" in changes:
+            question.topic = item.topic
+            changed_fields.add("topic")
+        question.updated_at = now
+        # The key points end up as the file gives them, changed or not.
+        question.search_text = Question.search_text_of(
+            question.title, question.prompt, question.answer, item.parsed.key_points
+        )
+        if "key_points" in changes:
+            # Key points are matched by position, so unchanged ones keep their rows.
+            old_points = points_by_question[question.pk]
+            for position, (label, detail) in enumerate(item.parsed.key_points, start=1):
+                point = old_points.pop(position, None)
+                if point is None:
+                    new_points.append(
+                        KeyPoint(question=question, position=position, label=label, detail=detail)
+                    )
+                elif point.as_pair() != (label, detail):
+                    point.label, point.detail = label, detail
+                    changed_points.append(point)
+            removed_points.extend(point.pk for point in old_points.values())
+        if "tags" in changes:
+            retagged.append(item)
+
+    Question.objects.bulk_update([item.question for item in items], sorted(changed_fields))
+    KeyPoint.objects.filter(pk__in=removed_points).delete()
+    KeyPoint.objects.bulk_update(changed_points, ["label", "detail"])
+    KeyPoint.objects.bulk_create(new_points)
+    Question.tags.through.objects.filter(
+        question_id__in=[item.question.pk for item in retagged]
+    ).delete()
+    Question.tags.through.objects.bulk_create(
+        Question.tags.through(question_id=item.question.pk, tag_id=tags[name].pk)
+        for item in retagged
+        for name in item.parsed.tags
+    )

@@ -1,0 +1,212 @@
+import re
+import urllib.parse
+
+from django.utils.text import slugify
+
+from questions.bank.importing.records import TOPIC_WITH_SLUG_RE, ParsedQuestion
+
+HEADING_RE = re.compile(r"^ {0,3}#{1,3}\s")
+QUESTION_HEADING_RE = re.compile(
+    r"^ {0,3}###\s*(?P<word>题目|question(?![a-z]))"
+    r"\s*(?P<number>\d*)\s*[:：]?\s*(?P<title>.*?)\s*$",
+    re.IGNORECASE,
+)
+# A colon (either width) inside or right after the bold part is required, so a bold word that
+# merely starts a line of the answer is not taken for a section marker.
+MARKER_RE = re.compile(
+    r"^\s*\*\*\s*(?P<word>题目|答案|解析|question|answer|explanation)\s*"
+    r"(?:[:：]\s*\*\*|\*\*\s*[:：])[ \t]*(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+SECTIONS = {
+    "题目": "prompt",
+    "question": "prompt",
+    "答案": "answer",
+    "answer": "answer",
+    "解析": "explanation",
+    "explanation": "explanation",
+}
+SECTION_ORDER = ["prompt", "answer", "explanation"]
+SECTION_MARKERS = {
+    "题目": {"prompt": "**题目：**", "answer": "**答案：**", "explanation": "**解析：**"},
+    "question": {
+        "prompt": "**Question:**",
+        "answer": "**Answer:**",
+        "explanation": "**Explanation:**",
+    },
+}
+METADATA_RE = re.compile(r"^\s*<!--(?P<body>.*)-->\s*$")
+METADATA_KEYS = {"key", "source", "topic", "difficulty", "language", "tags", "published"}
+FENCE_RE = re.compile(r"^\s*(```|~~~)")
+ITEM_RE = re.compile(r"^\d+\.\s+(?P<text>.*)$")
+LABEL_RE = re.compile(r"^\*\*(?P<label>[^*\n]+?)\*\*(?P<rest>.*)$", re.DOTALL)
+
+
+# --- Markdown -----------------------------------------------------------------------------------
+
+
+def _parse_markdown(path, text, options, errors):
+    lines = text.split("\n")
+    blocks = _question_blocks(lines)
+    if not blocks:
+        errors.append((path, 1, "no questions found: expected '### 题目 N: title' headings"))
+    questions = []
+    for start, end in blocks:
+        question = _parse_markdown_question(path, lines, start, end, options, errors)
+        if question:
+            questions.append(question)
+    return questions
+
+
+def _question_blocks(lines):
+    """(heading index, end index) of each question; a heading of level 1 to 3 ends a question."""
+    blocks, start, in_fence = [], None, False
+    for index, line in enumerate(lines):
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        if in_fence or not HEADING_RE.match(line):
+            continue
+        if start is not None:
+            blocks.append((start, index))
+            start = None
+        if QUESTION_HEADING_RE.match(line):
+            start = index
+    if start is not None:
+        blocks.append((start, len(lines)))
+    return blocks
+
+
+def _parse_markdown_question(path, lines, start, end, options, errors):
+    line_number = start + 1
+    heading = QUESTION_HEADING_RE.match(lines[start])
+    markers = SECTION_MARKERS[heading["word"].lower()]
+    found = len(errors)
+    if not heading["number"]:
+        errors.append(
+            (path, line_number, "the heading has no question number ('### 题目 N: title')")
+        )
+    if not heading["title"]:
+        errors.append((path, line_number, "the question has an empty title"))
+
+    metadata, sections, in_fence = {}, {}, False
+    for index in range(start + 1, end):
+        line = lines[index]
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        marker = None if in_fence else MARKER_RE.match(line)
+        if marker:
+            name = SECTIONS[marker["word"].lower()]
+            later = SECTION_ORDER[SECTION_ORDER.index(name) + 1 :]
+            if name in sections or any(section in sections for section in later):
+                errors.append((path, index + 1, f"unexpected {markers[name]} marker here"))
+            else:
+                sections[name] = [marker["rest"]]
+            continue
+        if sections:
+            sections[list(sections)[-1]].append(line)
+        elif comment := METADATA_RE.match(line):
+            metadata.update(_parse_metadata(path, index + 1, comment["body"], errors))
+        elif line.strip():
+            errors.append(
+                (path, index + 1, f"unexpected text before the {markers['prompt']} marker")
+            )
+
+    for name in SECTION_ORDER[:2]:
+        if name not in sections:
+            errors.append((path, line_number, f"the question has no {markers[name]} section"))
+    if len(errors) > found:
+        return None
+
+    position = int(heading["number"])
+    source = options.source_for(metadata.get("source"))
+    prompt, answer = "\n".join(sections["prompt"]).strip(), "\n".join(sections["answer"]).strip()
+    explanation = "\n".join(sections.get("explanation", [])).strip()
+    topic_name, topic_slug = options.topic_for(metadata.get("topic"))
+    return ParsedQuestion(
+        path=path,
+        line=line_number,
+        external_key=metadata.get("key") or f"{source}:{position}",
+        title=heading["title"],
+        prompt=prompt,
+        answer=answer,
+        explanation=explanation,
+        key_points=key_points_from_answer(answer),
+        source=source,
+        position=position,
+        language=options.language_for(
+            metadata.get("language"), heading["title"], prompt, answer, explanation
+        ),
+        topic_name=topic_name,
+        topic_slug=topic_slug,
+        difficulty=metadata.get("difficulty"),
+        is_published=metadata.get("published"),
+        tags=metadata.get("tags"),
+    )
+
+
+def _parse_metadata(path, line_number, body, errors):
+    """`key: value; key: value`, values percent-escaped where they hold ; , > or %."""
+    metadata = {}
+    for part in body.split(";"):
+        if not part.strip():
+            continue
+        name, colon, value = part.partition(":")
+        name, value = name.strip().lower(), urllib.parse.unquote(value.strip())
+        if not colon or name not in METADATA_KEYS:
+            known = ", ".join(sorted(METADATA_KEYS))
+            errors.append(
+                (path, line_number, f"unknown metadata {part.strip()!r} (known: {known})")
+            )
+        elif name == "tags":
+            metadata["tags"] = _unique(
+                urllib.parse.unquote(tag).strip() for tag in part.partition(":")[2].split(",")
+            )
+        elif name == "topic":
+            if match := TOPIC_WITH_SLUG_RE.match(value):
+                metadata["topic"] = (match["name"].strip(), match["slug"])
+            else:
+                metadata["topic"] = (value, slugify(value, allow_unicode=True))
+        elif name == "published":
+            if value.lower() not in ("yes", "no"):
+                errors.append((path, line_number, f"published must be yes or no, not {value!r}"))
+            metadata["published"] = value.lower() == "yes"
+        else:
+            metadata[name] = value
+    return metadata
+
+
+def key_points_from_answer(answer):
+    """One (label, detail) per numbered item of the answer, in order.
+
+    `1. **label：** detail` gives (label, detail); an item without a bold label gives
+    ("", item text). Indented lines right after an item continue its detail.
+    """
+    items, in_fence = [], False
+    for line in answer.split("\n"):
+        code = in_fence or bool(FENCE_RE.match(line))
+        if FENCE_RE.match(line):
+            in_fence = not in_fence
+        item = None if code else ITEM_RE.match(line)
+        if item:
+            items.append([item["text"].strip()])
+        elif items and items[-1] is not None and not code and line[:1].isspace() and line.strip():
+            items[-1].append(line.strip())
+        elif items:
+            # Anything else (code too) closes the item, so later indented lines stay out of it.
+            items.append(None)
+    return [_split_label("\n".join(item)) for item in items if item is not None]
+
+
+def _split_label(text):
+    bold = LABEL_RE.match(text)
+    if bold:
+        label, rest = bold["label"].strip(), bold["rest"]
+        if label.endswith((":", "：")):
+            return label.rstrip(":：").strip(), rest.strip()
+        if rest.lstrip().startswith((":", "：")):
+            return label, rest.lstrip()[1:].strip()
+    return "", text.strip()
+
+
+def _unique(values):
+    return list(dict.fromkeys(value for value in values if value))

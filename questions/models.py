@@ -1,0 +1,19 @@
+"""Where Django finds the app's models. Each model lives in its subpackage: the bank's in
+questions/bank/models.py, the learner's in questions/study/models.py; import them from there."""
+
+from questions.bank.models import (  # noqa: F401
+    KeyPoint,
+    Question,
+    QuestionReport,
+    SimilarQuestion,
+    Tag,
+    Topic,
+)
+from questions.study.models import (  # noqa: F401
+    Attempt,
+    MockItem,
+    MockSession,
+    QuestionNote,
+    ReviewCard,
+    StudyProfile,
+)
