@@ -1,12 +1,17 @@
-"""Test helpers that are not fixtures: simulated learners for the scheduler's fit."""
+"""Test helpers that are not fixtures: simulated learners for the scheduler's fit, and the practice
+flow (reveal, grade) through the test client."""
 
 import heapq
+import itertools
 import random
+import re
 from datetime import UTC, datetime, timedelta
 
+from django.urls import reverse
 from fsrs import Card, Rating, Scheduler
 
 DEFAULT_PARAMETERS = tuple(Scheduler().parameters)
+_batches = itertools.count(1)
 
 
 def forgetful_parameters():
@@ -66,3 +71,67 @@ def simulated_attempts(
             rows.append((question_id, now, rating, mode))
             now += timedelta(seconds=rng.uniform(30, 120))
     return rows
+
+
+def store_attempts(user, rows):
+    """Save (question_id, created_at, rating, mode) rows as the user's attempts, on published
+    questions made for them (one per question id). Only attempts: the fit reads nothing else."""
+    from questions.bank.models import Question, Topic
+    from questions.study.models import Attempt
+
+    topic, _created = Topic.objects.get_or_create(slug="simulated", defaults={"name": "Simulated"})
+    numbers = sorted({question_id for question_id, *_rest in rows})
+    batch = next(_batches)
+    questions = Question.objects.bulk_create(
+        Question(
+            topic=topic,
+            title=f"Simulated {batch}-{number}",
+            prompt="?",
+            answer="!",
+            external_key=f"simulated:{batch}-{number}",
+            position=number,
+        )
+        for number in numbers
+    )
+    by_number = dict(zip(numbers, questions, strict=True))
+    Attempt.objects.bulk_create(
+        Attempt(
+            user=user,
+            question=by_number[question_id],
+            coverage=0.5,
+            rating=rating,
+            mode=mode,
+            answer_snapshot="!",
+            created_at=created_at,
+        )
+        for question_id, created_at, rating, mode in rows
+    )
+
+
+# --- The practice flow through the test client ----------------------------------------------
+
+REFERENCE = (
+    "预训练模型通过在大规模数据上训练，获得了丰富的知识表示，泛化能力强。"
+    "可以减少特定任务所需的数据量。"
+)
+
+
+def token_from(response):
+    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
+    assert match, "the page carries no practice token"
+    return match.group(1)
+
+
+def reveal(client, question, text=REFERENCE, htmx=True, **extra):
+    response = client.get(reverse("questions:practice_question", args=[question.pk]))
+    data = {"token": token_from(response), "text": text, **extra}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(reverse("questions:reveal", args=[question.pk]), data, **headers)
+
+
+def grade(client, question, rating=3, ticked=(1, 2), htmx=True, token=None, text=REFERENCE):
+    if token is None:
+        token = token_from(reveal(client, question, text))
+    data = {"token": token, "text": text, "rating": rating, "ticked": list(ticked)}
+    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+    return client.post(reverse("questions:grade", args=[question.pk]), data, **headers)

@@ -25,7 +25,7 @@ def fresh_rate_limit():
 
 def give_history(user, question):
     now = timezone.now()
-    ReviewCard.objects.create(user=user, question=question, state=CardState.REVIEW, due=now)
+    ReviewCard.objects.create(reps=1, user=user, question=question, state=CardState.REVIEW, due=now)
     Attempt.objects.create(
         user=user, question=question, rating=3, coverage=0.5, answer_snapshot="", text="mine"
     )

@@ -39,7 +39,9 @@ def attempt(question, alice):
 
 @pytest.fixture
 def card(question, alice):
-    return ReviewCard.objects.create(user=alice, question=question, state=2, due=timezone.now())
+    return ReviewCard.objects.create(
+        reps=1, user=alice, question=question, state=2, due=timezone.now()
+    )
 
 
 def create_editor(monkeypatch, username, password=STRONG_PASSWORD, **options):

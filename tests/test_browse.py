@@ -205,6 +205,7 @@ class TestQueryBudget:
         questions = make_questions(300)
         ReviewCard.objects.bulk_create(
             ReviewCard(
+                reps=1,
                 user=alice,
                 question=question,
                 state=CardState.REVIEW,

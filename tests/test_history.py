@@ -285,7 +285,7 @@ class TestAttemptDetail:
         assert "<strong>as it was</strong>" in body
         assert "A new reference" not in body
         assert "it has been edited since" in body
-        assert "2 min 5 s" in body
+        assert "2:05" in body
 
     def test_it_marks_the_ticked_and_missed_points_from_the_snapshot(
         self, alice_client, alice, question

@@ -29,9 +29,11 @@ def test_external_keys_are_unique(question):
 def test_a_user_has_one_card_per_question(alice, question):
     from django.utils import timezone
 
-    ReviewCard.objects.create(user=alice, question=question, state=1, due=timezone.now())
+    ReviewCard.objects.create(reps=1, user=alice, question=question, state=1, due=timezone.now())
     with pytest.raises(IntegrityError), transaction.atomic():
-        ReviewCard.objects.create(user=alice, question=question, state=1, due=timezone.now())
+        ReviewCard.objects.create(
+            reps=1, user=alice, question=question, state=1, due=timezone.now()
+        )
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,3 @@
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -8,34 +7,9 @@ from django.utils import timezone
 from questions.study.models import Attempt, AttemptMode, CardState, ReviewCard
 from questions.study.scheduling import day_progress
 from tests.factories import make_question, make_questions, make_topic, make_user
+from tests.helpers import REFERENCE, grade, reveal, token_from
 
 pytestmark = pytest.mark.django_db
-
-REFERENCE = (
-    "预训练模型通过在大规模数据上训练，获得了丰富的知识表示，泛化能力强。"
-    "可以减少特定任务所需的数据量。"
-)
-
-
-def token_from(response):
-    match = re.search(r'name="token" value="([^"]+)"', response.content.decode())
-    assert match, "the page carries no practice token"
-    return match.group(1)
-
-
-def reveal(client, question, text=REFERENCE, htmx=True, **extra):
-    response = client.get(reverse("questions:practice_question", args=[question.pk]))
-    data = {"token": token_from(response), "text": text, **extra}
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    return client.post(reverse("questions:reveal", args=[question.pk]), data, **headers)
-
-
-def grade(client, question, rating=3, ticked=(1, 2), htmx=True, token=None, text=REFERENCE):
-    if token is None:
-        token = token_from(reveal(client, question, text))
-    data = {"token": token, "text": text, "rating": rating, "ticked": list(ticked)}
-    headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
-    return client.post(reverse("questions:grade", args=[question.pk]), data, **headers)
 
 
 class TestPracticePage:
@@ -62,6 +36,7 @@ class TestPracticePage:
         now = timezone.now()
         for question, overdue in [(later, 1), (earlier, 5)]:
             ReviewCard.objects.create(
+                reps=1,
                 user=alice,
                 question=question,
                 state=CardState.REVIEW,
@@ -115,7 +90,9 @@ class TestPracticePage:
 
     def test_the_empty_state_says_when_the_next_card_is_due(self, alice_client, alice, question):
         due = timezone.now() + timedelta(days=3)
-        ReviewCard.objects.create(user=alice, question=question, state=CardState.REVIEW, due=due)
+        ReviewCard.objects.create(
+            reps=1, user=alice, question=question, state=CardState.REVIEW, due=due
+        )
         response = alice_client.get(reverse("questions:practice"))
         body = response.content.decode()
         assert "Nothing due" in body
@@ -400,6 +377,7 @@ class TestQueryBudget:
         now = timezone.now()
         ReviewCard.objects.bulk_create(
             ReviewCard(
+                reps=1,
                 user=alice,
                 question=q,
                 state=CardState.REVIEW,
@@ -407,6 +385,7 @@ class TestQueryBudget:
                 difficulty=5,
                 due=now - timedelta(hours=i),
                 last_review=now - timedelta(days=3),
+                created_at=now - timedelta(days=30),
             )
             for i, q in enumerate(questions[:500])
         )

@@ -225,9 +225,10 @@ class TestMastery:
         topic = make_topic("Databases")
         questions = [make_question(topic=topic) for _ in range(4)]
         make_question(topic=topic, is_published=False)
-        card(alice, questions[0], stability=10.0, last_review=now)  # R = 1
-        card(alice, questions[1], stability=10.0, last_review=now - timedelta(days=5))  # ≈ 0.940
-        card(alice, questions[2], stability=10.0, last_review=now - timedelta(days=20))  # ≈ 0.846
+        card(alice, questions[0], stability=30.0, last_review=now)  # mastered
+        card(alice, questions[1], stability=21.0, last_review=now - timedelta(days=5))  # mastered
+        # Remembered for long, but overdue: not mastered.
+        card(alice, questions[2], stability=30.0, due=now - timedelta(days=1))
         card(bob, questions[3], stability=10.0, last_review=now)  # not alice's
         for rating in (1, 3, 3, 4, 4):
             add_attempts(alice, questions[0], [now - timedelta(hours=rating)], rating=rating)
@@ -249,7 +250,7 @@ class TestMastery:
         now = timezone.now()
         topic = make_topic()
         strong, lapsed, fading, faded = (make_question(topic=topic) for _ in range(4))
-        card(alice, strong, last_review=now)
+        card(alice, strong, stability=30.0, last_review=now)
         card(alice, lapsed, last_review=now, lapses=2)
         card(alice, fading, stability=10.0, last_review=now - timedelta(days=20))
         card(alice, faded, stability=2.0, last_review=now - timedelta(days=30))
@@ -448,13 +449,14 @@ class TestStatsPage:
         for q in questions[:40]:
             card(alice, q, stability=5.0, last_review=timezone.now() - timedelta(days=3))
         # session, user (with profile), latest attempt, card fingerprint, then the dashboard:
-        # reviews per day, cards, topics, attempts per topic, key points missed; leeches
-        with django_assert_max_num_queries(10):
+        # reviews per day, cards, topics, attempts per topic, key points missed; leeches; the
+        # starred count
+        with django_assert_max_num_queries(11):
             response = alice_client.get(reverse("questions:stats"))
         assert response.status_code == 200
         assert response.context["total_reviews"] == 5000
-        # From the cache: session, user, latest attempt, card fingerprint, leeches
-        with django_assert_max_num_queries(5):
+        # From the cache: session, user, latest attempt, card fingerprint, leeches, starred count
+        with django_assert_max_num_queries(6):
             again = alice_client.get(reverse("questions:stats"))
 
         def dashboard(page):

@@ -11,7 +11,7 @@ from questions.bank.models import QuestionReport
 from questions.study import scheduling
 from questions.study.models import Attempt, QuestionNote, ReviewCard
 from tests.factories import make_question, make_topic
-from tests.test_practice import REFERENCE, grade, reveal, token_from
+from tests.helpers import REFERENCE, grade, reveal, token_from
 
 pytestmark = pytest.mark.django_db
 

@@ -3,9 +3,9 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
+from questions.durations import format_clock
 from questions.progress import stats
 from questions.progress.forms import HistoryFilterForm
 from questions.study.models import Attempt, profile_for
@@ -35,7 +35,7 @@ def _filter_attempts(attempts, filters, zone):
     return attempts
 
 
-@require_GET
+@require_safe
 @login_required
 def history(request):
     """The user's attempts, newest first, 25 a page, with the start of each answer.
@@ -77,16 +77,7 @@ def _get_attempt_for_user(request, pk):
     )
 
 
-def _format_duration(delta):
-    if delta is None:
-        return ""
-    minutes, seconds = divmod(round(delta.total_seconds()), 60)
-    if minutes:
-        return _("%(minutes)d min %(seconds)d s") % {"minutes": minutes, "seconds": seconds}
-    return _("%(seconds)d s") % {"seconds": seconds}
-
-
-@require_GET
+@require_safe
 @login_required
 def attempt_detail(request, pk):
     attempt = _get_attempt_for_user(request, pk)
@@ -98,7 +89,7 @@ def attempt_detail(request, pk):
         "points": points,
         "ticked_count": sum(point.ticked for point in points),
         "answer_changed": attempt.question.answer != attempt.answer_snapshot,
-        "time_spent": _format_duration(attempt.time_spent),
+        "time_spent": format_clock(attempt.time_spent),
         "zone": profile.time_zone,
     }
     return render(request, "history/attempt_detail.html", context)

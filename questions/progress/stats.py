@@ -22,8 +22,6 @@ from django.db.models.functions import TruncDate
 from questions.bank.models import Question, Topic
 from questions.study.models import Attempt, ReviewCard
 
-# A card counts as mastered while FSRS gives it at least this chance of being recalled now.
-MASTERY_RETRIEVABILITY = 0.9
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 14
 HEAT_LEVELS = 4
@@ -113,7 +111,8 @@ def cards_for(user):
     One query; its size is bounded by the bank, not by the history.
     """
     return (
-        ReviewCard.objects.filter(user=user, question__is_published=True)
+        ReviewCard.objects.seen()
+        .filter(user=user, question__is_published=True)
         .select_related("question")
         .only(
             "state",
@@ -139,14 +138,11 @@ def cards_for(user):
 class ScoredCard:
     card: ReviewCard
     retrievability: float
+    mastered: bool
 
     @property
     def question(self):
         return self.card.question
-
-    @property
-    def mastered(self) -> bool:
-        return self.retrievability >= MASTERY_RETRIEVABILITY
 
     @property
     def retrievability_percent(self) -> float:
@@ -154,8 +150,12 @@ class ScoredCard:
 
 
 def score_cards(cards, scheduler, now) -> list[ScoredCard]:
-    """Each card with its FSRS retrievability now (no query: the cards are loaded)."""
-    return [ScoredCard(card, card.retrievability(scheduler, now)) for card in cards]
+    """Each card with its FSRS retrievability now and whether it is mastered (no query: the
+    cards are loaded)."""
+    return [
+        ScoredCard(card, card.retrievability(scheduler, now), card.is_mastered(now))
+        for card in cards
+    ]
 
 
 @dataclass(frozen=True)
@@ -284,15 +284,15 @@ def dashboard_key(user, profile, now, language) -> str:
         .values_list("id", flat=True)
         .first()
     )
+    # Every change to a card (a grade, a skip, a suspension, a rebuild) moves its updated_at;
+    # the count changes when an undo deletes one.
     cards = ReviewCard.objects.filter(user=user).aggregate(
-        count=Count("id"),
-        reviewed=Max("last_review"),
-        suspended=Count("id", filter=Q(suspended=True)),
-        skipped=Max("skipped_until"),
-        skipping=Count("id", filter=Q(skipped_until__gt=now)),
+        count=Count("id"), changed=Max("updated_at")
     )
     hour = now.astimezone(profile.zone).strftime("%Y-%m-%dT%H")
+    # The fitted parameters change every recall chance and the calibration.
     study = (profile.time_zone, profile.leech_threshold, profile.desired_retention)
+    study += (profile.fsrs_parameters,)
     parts = (language, hour, study, profile.interview_date, latest, sorted(cards.items()))
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"stats:{user.pk}:{digest}"

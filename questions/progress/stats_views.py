@@ -5,22 +5,23 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
-from questions.progress import stats, svg
-from questions.study.models import profile_for
+from questions.progress import retention, stats, svg
+from questions.study import notes
+from questions.study.models import MASTERED_STABILITY_DAYS, profile_for
 from questions.study.scheduling import scheduler_for
 
 # --- Progress ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def progress_stats(request):
     """The dashboard comes from the cache while nothing it shows has changed.
 
-    Queries besides the session and user: the two of the cache key and the leeches; when the
-    dashboard is not cached, five more (see _dashboard_context).
+    Queries besides the session and user: the two of the cache key, the leeches and the starred
+    count; when the dashboard is not cached, five more (see _dashboard_context).
     """
     user = request.user
     profile = profile_for(user)
@@ -36,6 +37,8 @@ def progress_stats(request):
         # Only this view writes these keys, with HTML our own template rendered.
         "dashboard": mark_safe(dashboard),  # noqa: S308
         "leeches": stats.leeches(user, profile.leech_threshold),
+        # Outside the cached dashboard: a star changes no part of its key.
+        "starred_count": notes.starred_questions(user).count(),
     }
     return render(request, "stats/stats.html", context)
 
@@ -66,5 +69,7 @@ def _dashboard_context(user, profile, now):
         "forecast_chart": svg.bar_chart(forecast),
         "weakest": stats.weakest(scored),
         "missed": stats.most_missed_points(user),
-        "mastery_percent": round(stats.MASTERY_RETRIEVABILITY * 100),
+        "mastered_days": MASTERED_STABILITY_DAYS,
+        # True retention and calibration: one more query, the user's attempts.
+        **retention.figures(user, profile, now),
     }

@@ -14,11 +14,8 @@ from questions.bank.search import (
     snippet,
     title_rank,
 )
-from questions.study.models import CardState, ReviewCard
-
-# A card in review whose memory lasts three weeks or more counts as mastered.
-MASTERED_STABILITY_DAYS = 21
-
+from questions.study.models import ReviewCard, mastered_condition
+from questions.study.notes import starred_question_ids
 
 # --- The user's status per question -----------------------------------------------------------
 
@@ -28,6 +25,7 @@ class Status(models.TextChoices):
     LEARNING = "learning", _("Learning")
     DUE = "due", _("Due")
     MASTERED = "mastered", _("Mastered")
+    SUSPENDED = "suspended", _("Suspended")
 
 
 def with_status(questions, user, now):
@@ -35,13 +33,12 @@ def with_status(questions, user, now):
     card_status = (
         ReviewCard.objects.filter(user=user, question=OuterRef("pk"))
         .annotate(
+            # A card that only carries a skip is of a question still new (ReviewCard.seen).
             status=Case(
-                When(due__lte=now, then=Value(Status.DUE)),
-                When(
-                    state=CardState.REVIEW,
-                    stability__gte=MASTERED_STABILITY_DAYS,
-                    then=Value(Status.MASTERED),
-                ),
+                When(suspended=True, then=Value(Status.SUSPENDED)),
+                When(reps=0, then=Value(Status.NEW)),
+                When(ReviewCard.due_condition(now), then=Value(Status.DUE)),
+                When(mastered_condition(now), then=Value(Status.MASTERED)),
                 default=Value(Status.LEARNING),
             )
         )
@@ -110,8 +107,19 @@ class BrowseForm(forms.Form):
         error_messages={"invalid_choice": _("There is no such order; showing bank order.")},
     )
 
-    def __init__(self, *args, **kwargs):
+    starred = forms.ChoiceField(
+        label=_("Stars"),
+        required=False,
+        choices=[("", _("All questions")), ("1", _("Starred by me"))],
+        error_messages={"invalid_choice": _("There is no such choice; showing all questions.")},
+    )
+
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # Stars are a user's own: a visitor has none to filter by.
+        self.user = user if user is not None and user.is_authenticated else None
+        if self.user is None:
+            del self.fields["starred"]
         self.topics = {topic.slug: topic for topic in Topic.objects.all()}
         self.tags = {tag.name: tag for tag in Tag.objects.all()}
         self.fields["topic"].choices = [("", _("All topics"))] + [
@@ -153,6 +161,8 @@ class BrowseForm(forms.Form):
             questions = questions.filter(tags=tag)
         if difficulty := self.value("difficulty"):
             questions = questions.filter(difficulty=difficulty)
+        if self.user is not None and self.value("starred"):
+            questions = questions.filter(pk__in=starred_question_ids(self.user))
         order = SORTS[self.value("sort")]
         if self.terms:
             questions = matching(questions, self.terms)

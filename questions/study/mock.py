@@ -210,15 +210,6 @@ def time_taken(item) -> timedelta | None:
     return max(item.answered_at - item.started_at, timedelta(0))
 
 
-def format_duration(delta: timedelta | None) -> str:
-    if delta is None:
-        return "—"
-    seconds = int(delta.total_seconds())
-    hours, rest = divmod(seconds, 3600)
-    minutes, seconds = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{seconds:02d}" if hours else f"{minutes}:{seconds:02d}"
-
-
 def summary(session) -> dict:
     """One query: average coverage and grade, and how many were graded and late."""
     return session.items.aggregate(

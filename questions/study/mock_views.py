@@ -13,10 +13,11 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 
 from questions.bank.models import Topic
+from questions.durations import format_clock
 from questions.shortcuts import bad_request
 from questions.study import mock, scheduling
 from questions.study.coverage import score_key_points
@@ -86,7 +87,7 @@ def _get_mock_for_user(request, pk):
 # --- Mock interviews --------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 def mock_list(request):
     sessions = (
@@ -104,7 +105,7 @@ def mock_list(request):
     return render(request, "mock/list.html", {"page": page})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def mock_new(request):
     form = MockForm(request.POST or None)
@@ -133,7 +134,7 @@ def _session_context(session, item, now, form=None):
         "session": session,
         "item": item,
         "question": item.question,
-        "remaining": mock.format_duration(max(item.deadline - now, timedelta(0))),
+        "remaining": format_clock(max(item.deadline - now, timedelta(0))),
         "expired": now > item.deadline,
         "deadline_iso": item.deadline.isoformat(timespec="milliseconds"),
         "now_iso": now.isoformat(timespec="milliseconds"),
@@ -151,7 +152,7 @@ def _report_row(item):
             {"point": point, "score": score.score, "covered": score.covered}
             for point, score in zip(points, scores, strict=True)
         ],
-        "time_taken": mock.format_duration(mock.time_taken(item)),
+        "time_taken": format_clock(mock.time_taken(item)),
     }
 
 
@@ -169,7 +170,7 @@ def _report_context(session):
     }
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def mock_detail(request, pk):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from questions.bank.models import Question, Topic
+from questions.study.personal_schedule import PersonalSchedule
 
 ATTEMPT_MAX_LENGTH = 20_000
 
@@ -25,7 +26,8 @@ def validate_time_zone(value):
         raise ValidationError(_("%(value)s is not a known time zone."), params={"value": value})
 
 
-class StudyProfile(models.Model):
+class StudyProfile(PersonalSchedule):
+    # PersonalSchedule adds the fitted FSRS parameters, their evidence and the retention table.
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="study_profile"
     )
@@ -66,6 +68,12 @@ class StudyProfile(models.Model):
         choices=settings.LANGUAGES,
         help_text=_("Interface language; empty follows the browser."),
     )
+    # "More new questions today" on the practice screen: extra_new more on the day extra_new_on
+    # (the user's date), none on any other day.
+    extra_new = models.PositiveSmallIntegerField(
+        _("extra new questions today"), default=0, validators=[MaxValueValidator(500)]
+    )
+    extra_new_on = models.DateField(_("day of the extra new questions"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("study profile")
@@ -94,6 +102,18 @@ class StudyProfile(models.Model):
         # Add a calendar day in local time, then let zoneinfo fix the offset (DST days).
         return (start + timedelta(days=1)).replace(tzinfo=self.zone)
 
+    def new_limit(self, now):
+        """Today's limit of new questions: the daily one, plus what was allowed for today only."""
+        today = now.astimezone(self.zone).date()
+        return self.new_per_day + (self.extra_new if self.extra_new_on == today else 0)
+
+    def allow_more_new_today(self, count, now):
+        """Raise today's new limit by `count`; tomorrow it is the daily limit again."""
+        today = now.astimezone(self.zone).date()
+        self.extra_new = (self.extra_new if self.extra_new_on == today else 0) + count
+        self.extra_new_on = today
+        self.save(update_fields=["extra_new", "extra_new_on"])
+
 
 def profile_for(user) -> StudyProfile:
     """The user's study profile, created on first use for users made before profiles existed."""
@@ -111,9 +131,37 @@ class CardState(models.IntegerChoices):
     RELEARNING = 3, _("Relearning")
 
 
+# A card is mastered while FSRS expects it to be remembered for three weeks or more (its
+# stability is the interval after which recall falls to 90%) and it is not due: a card that is
+# overdue, or was failed in the last session, is not mastered whatever its past.
+MASTERED_STABILITY_DAYS = 21
+
+
+def mastered_condition(now, prefix=""):
+    """The rule of ReviewCard.is_mastered() as a Q, for querysets of cards (prefix: through a
+    relation, e.g. "review_cards__")."""
+    return models.Q(
+        **{
+            f"{prefix}reps__gt": 0,
+            f"{prefix}state": CardState.REVIEW,
+            f"{prefix}stability__gte": MASTERED_STABILITY_DAYS,
+            f"{prefix}due__gt": now,
+        }
+    )
+
+
 class ReviewCardQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
+
+    def seen(self):
+        """Cards of questions answered at least once. Skipping or suspending a question never
+        answered makes a card too, to carry the control: that question is still unseen."""
+        return self.filter(reps__gt=0)
+
+    def set_aside(self, now):
+        """Cards the user keeps out of practice for now: suspended, or skipped until later."""
+        return self.filter(models.Q(suspended=True) | models.Q(skipped_until__gt=now))
 
     def schedulable(self, now):
         """Cards the scheduler may serve: not suspended, not skipped for today."""
@@ -123,7 +171,14 @@ class ReviewCardQuerySet(models.QuerySet):
         )
 
     def due_for(self, user, now):
-        return self.schedulable(now).filter(user=user, due__lte=now).order_by("due", "id")
+        return self.seen().schedulable(now).filter(user=user, due__lte=now).order_by("due", "id")
+
+    def mastered(self, now):
+        return self.filter(mastered_condition(now))
+
+    def started_since(self, user, start):
+        """The user's questions first answered at `start` or later (the daily new limit)."""
+        return self.seen().filter(user=user, created_at__gte=start)
 
 
 class ReviewCard(models.Model):
@@ -146,7 +201,10 @@ class ReviewCard(models.Model):
     )
     suspended = models.BooleanField(_("suspended"), default=False)
     skipped_until = models.DateTimeField(_("skipped until"), null=True, blank=True)
-    created_at = models.DateTimeField(_("first seen"), default=timezone.now)
+    # Set at the first grade: a card made earlier by a skip or a suspension is not "seen".
+    created_at = models.DateTimeField(_("first answered"), default=timezone.now)
+    # Any change to the card: the progress page's cache key (progress/stats.py).
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     objects = ReviewCardQuerySet.as_manager()
 
@@ -160,7 +218,7 @@ class ReviewCard(models.Model):
         indexes = [
             # The next-card query: the user's most overdue card.
             models.Index(fields=["user", "due"], name="card_user_due"),
-            # New questions introduced today (the daily new limit).
+            # Questions first answered today (the daily new limit).
             models.Index(fields=["user", "created_at"], name="card_user_created"),
         ]
 
@@ -186,9 +244,63 @@ class ReviewCard(models.Model):
         self.due = card.due
         self.last_review = card.last_review
 
+    @classmethod
+    def for_control(cls, user, question, now):
+        """The user's card of the question, locked, for skip and suspend; made (unseen, with no
+        review) for a question never answered."""
+        card, _created = cls.objects.select_for_update().get_or_create(
+            user=user,
+            question=question,
+            defaults={"state": CardState.LEARNING, "step": 0, "due": now, "created_at": now},
+        )
+        return card
+
+    def skip(self, until):
+        """Keep the question out of practice until `until` (the user's next midnight)."""
+        self.skipped_until = until
+        self.save(update_fields=["skipped_until", "updated_at"])
+
+    def unskip(self):
+        self.skipped_until = None
+        self.save(update_fields=["skipped_until", "updated_at"])
+
+    def set_suspended(self, suspended):
+        """Suspended cards are never scheduled until unsuspended."""
+        self.suspended = suspended
+        self.save(update_fields=["suspended", "updated_at"])
+
+    @staticmethod
+    def due_condition(now):
+        """Due now: seen, its due time passed, neither suspended nor skipped, its question
+        published (the due count of scheduling.day_progress is this, written by hand)."""
+        return models.Q(
+            models.Q(skipped_until__isnull=True) | models.Q(skipped_until__lte=now),
+            reps__gt=0,
+            due__lte=now,
+            suspended=False,
+            question__is_published=True,
+        )
+
+    @property
+    def is_seen(self):
+        return self.reps > 0
+
+    def is_mastered(self, now):
+        """See MASTERED_STABILITY_DAYS; mastered_condition() is the same rule in SQL."""
+        return (
+            self.reps > 0
+            and self.state == CardState.REVIEW
+            and self.stability is not None
+            and self.stability >= MASTERED_STABILITY_DAYS
+            and self.due > now
+        )
+
     def take(self, card, *, rating):
         """Copy the scheduler's state after one review graded `rating` onto this row."""
         reviewed_before = self.reps > 0
+        if not reviewed_before:
+            # The first answer: from now on the question is seen (a skip may have made the row).
+            self.created_at = card.last_review
         if reviewed_before and self.state == CardState.REVIEW and rating == Rating.AGAIN:
             self.lapses += 1
         self.again_count += int(rating == Rating.AGAIN)
@@ -238,6 +350,12 @@ class AttemptQuerySet(models.QuerySet):
 
     def newest_first(self):
         return self.order_by("-created_at", "-id")
+
+    def review_history(self):
+        """(question_id, created_at, rating, mode) of every attempt, unordered: what the FSRS
+        fit and the retention figures read (questions/study/optimizer.py). One query; a user
+        with 5,000 attempts loads 5,000 small tuples."""
+        return self.order_by().values_list("question_id", "created_at", "rating", "mode")
 
     def listed(self, user, *, leech_threshold, snippet_length):
         """The user's attempts as the history page lists them, newest first.

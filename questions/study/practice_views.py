@@ -17,22 +17,27 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 from django_htmx.http import push_url
 
+from questions.bank.importing.records import CJK_RE
 from questions.bank.models import Question, Topic
+from questions.durations import format_interval
 from questions.shortcuts import bad_request, get_published_question
 from questions.study import notes, scheduling
 from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
 from questions.study.forms import AttemptForm, GradeForm, ReportForm
-from questions.study.models import AttemptMode, CardState, Rating, ReviewCard, profile_for
+from questions.study.models import AttemptMode, Rating, ReviewCard, profile_for
 
 # A practice screen left open longer than this must be reloaded before it can be graded.
 TOKEN_MAX_AGE = timedelta(days=2)
 TOKEN_SALT = "questions.practice"
-# The drill queues: /practice/?starred=1 and /practice/?focus=missed|interview.
-FOCUS_QUEUES = ("starred", "missed", "interview")
+# The drill queues: /practice/?starred=1 and /practice/?focus=missed|interview|ahead.
+FOCUS_QUEUES = ("starred", "missed", "interview", "ahead")
+# "More new questions today" raises today's limit by this much each time.
+MORE_NEW_STEP = 5
 
 
 # --- Tokens: one per question shown, signed, used once -----------------------------------------
@@ -119,6 +124,8 @@ class Queue:
             from questions.progress.stats import questions_with_missed_points
 
             return questions_with_missed_points(user, limit=200)
+        if self.focus == "ahead":
+            return scheduling.review_ahead_queue(user, now, self.topic)
         scheduler = scheduling.scheduler_for(profile, now)
         return scheduling.interview_queue(user, scheduler, now, self.topic)
 
@@ -141,6 +148,7 @@ def _question_context(request, queue, question, now, *, card=None, form=None, hi
         "queue": queue,
         "question": question,
         "mode": mode,
+        "mode_label": AttemptMode(mode).label,
         "card": card,
         "is_leech": card is not None and card.is_leech(profile.leech_threshold),
         "hints": hints,
@@ -150,11 +158,27 @@ def _question_context(request, queue, question, now, *, card=None, form=None, hi
 
 
 def _empty_context(request, queue, now):
-    return {
+    next_due = scheduling.next_review_time(request.user, now, queue.topic)
+    context = {
         "queue": queue,
         "question": None,
-        "next_due": scheduling.next_review_time(request.user, now, queue.topic),
+        "next_due": next_due,
+        "next_due_in": format_interval(next_due - now) if next_due else "",
     }
+    # Say why the regular queue is empty when a daily limit, not the bank, emptied it.
+    progress, profile = queue.progress, profile_for(request.user)
+    if progress is None:
+        return context
+    if not progress.reviews_left and progress.due_left:
+        context["review_limit"] = profile.reviews_per_day
+    if not progress.new_left and scheduling.next_new_question(request.user, now, queue.topic):
+        tomorrow = profile.start_of_next_day(now)
+        context["new_limit"] = {
+            "limit": profile.new_limit(now),
+            "in": format_interval(tomorrow - now),
+            "step": MORE_NEW_STEP,
+        }
+    return context
 
 
 def _next_context(request, queue, now):
@@ -164,9 +188,11 @@ def _next_context(request, queue, now):
         context = _empty_context(request, queue, now)
     else:
         context = _question_context(request, queue, question, now, card=card)
-    # Without JavaScript, the grade redirected here: offer its undo once.
+    # Without JavaScript, the grade, skip or suspend redirected here: offer its undo once.
     if not request.htmx and "undo" in request.session:
         context["undo"] = request.session.pop("undo")
+    if not request.htmx and "undo_control" in request.session:
+        context["undo_control"] = request.session.pop("undo_control")
     return context
 
 
@@ -196,7 +222,7 @@ def _render_after_change(request, context):
 # --- Pages -----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def practice(request):
@@ -204,7 +230,7 @@ def practice(request):
     return _render(request, _next_context(request, queue, timezone.now()))
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def practice_question(request, pk):
@@ -215,7 +241,7 @@ def practice_question(request, pk):
     return _render(request, context)
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def practice_random(request):
@@ -223,7 +249,23 @@ def practice_random(request):
     return _render(request, _next_context(request, queue, timezone.now()))
 
 
-@require_GET
+@require_POST
+@login_required
+def more_new(request):
+    """Raise today's limit of new questions (tomorrow it is the daily limit again)."""
+    now = timezone.now()
+    profile_for(request.user).allow_more_new_today(MORE_NEW_STEP, now)
+    queue = Queue(request)
+    if not request.htmx:
+        return redirect(queue.url())
+    context = _next_context(request, queue, now)
+    context["notice"] = ngettext(
+        "%(count)d more new question today.", "%(count)d more new questions today.", MORE_NEW_STEP
+    ) % {"count": MORE_NEW_STEP}
+    return _render_after_change(request, context)
+
+
+@require_safe
 @login_required
 @never_cache
 def progress(request):
@@ -264,6 +306,11 @@ def hint(request, pk):
     return _render(request, context)
 
 
+def _language_of(text):
+    """The importer's rule for a question's language, applied to an answer."""
+    return "zh-hans" if CJK_RE.search(text) else "en"
+
+
 @require_POST
 @login_required
 def reveal(request, pk):
@@ -292,6 +339,8 @@ def reveal(request, pk):
     fsrs_card = card.as_fsrs() if card and card.reps else scheduling.new_fsrs_card(question.pk)
     intervals = scheduling.preview_intervals(scheduling.scheduler_for(profile, now), fsrs_card, now)
     suggested = suggest_rating(coverage, hints)
+    # An answer in the other language is matched through the glossary only: say so by the ticks.
+    other_language = bool(text.strip()) and _language_of(text)[:2] != question.language[:2]
     context = {
         "queue": queue,
         "question": question,
@@ -305,12 +354,13 @@ def reveal(request, pk):
             for point, score in zip(key_points, scores, strict=True)
         ],
         "coverage": coverage,
+        "other_language": other_language,
         "grades": [
             {
                 "value": rating.value,
                 "label": rating.label,
                 "css": rating.name.lower(),
-                "interval": scheduling.format_interval(intervals[rating.value]),
+                "interval": format_interval(intervals[rating.value]),
                 "suggested": rating.value == suggested,
             }
             for rating in Rating
@@ -367,17 +417,27 @@ def grade(request, pk):
         request.session["undo"] = _undo_token(attempt)
         return redirect(queue.url())
     context = _next_context(request, queue, now)
-    context["graded"] = {"attempt": attempt, "card": card, "undo": _undo_token(attempt)}
+    context["graded"] = {
+        "attempt": attempt,
+        "when": _comes_back_in(attempt, card),
+        "undo": _undo_token(attempt),
+    }
     response = _render_after_change(request, context)
     push_url(response, queue.url())
     return response
+
+
+def _comes_back_in(attempt, card):
+    # From the moment of the grade, as the button's preview counted from the reveal: both
+    # are the interval FSRS gave, so the confirmation says what the button said.
+    return format_interval(card.due - attempt.created_at)
 
 
 def _graded_message(attempt, card):
     return _("Graded “%(title)s” %(rating)s. It comes back in %(when)s.") % {
         "title": attempt.question.title,
         "rating": attempt.get_rating_display(),
-        "when": scheduling.format_interval(card.due - attempt.created_at),
+        "when": _comes_back_in(attempt, card),
     }
 
 
@@ -422,16 +482,6 @@ def undo(request):
     return _render(request, context)
 
 
-def _card_for_control(user, question, now):
-    """The card that carries skip and suspend; made for a question never answered yet."""
-    card, _created = ReviewCard.objects.select_for_update().get_or_create(
-        user=user,
-        question=question,
-        defaults={"state": CardState.LEARNING, "step": 0, "due": now, "created_at": now},
-    )
-    return card
-
-
 @require_POST
 @login_required
 def skip(request, pk):
@@ -440,12 +490,13 @@ def skip(request, pk):
     now = timezone.now()
     profile = profile_for(request.user)
     with transaction.atomic():
-        card = _card_for_control(request.user, question, now)
-        card.skipped_until = profile.start_of_next_day(now)
-        card.save(update_fields=["skipped_until"])
+        card = ReviewCard.for_control(request.user, question, now)
+        was = card.skipped_until
+        card.skip(profile.start_of_next_day(now))
     queue = Queue(request)
     notice = _("Skipped “%(title)s” until tomorrow.") % {"title": question.title}
-    return _after_control(request, queue, notice, now)
+    undo = _control_undo(request.user, question, "skip", was.isoformat() if was else None)
+    return _after_control(request, queue, notice, now, undo=undo)
 
 
 @require_POST
@@ -456,9 +507,9 @@ def suspend(request, pk):
     suspended = request.POST.get("suspended", "1") != "0"
     now = timezone.now()
     with transaction.atomic():
-        card = _card_for_control(request.user, question, now)
-        card.suspended = suspended
-        card.save(update_fields=["suspended"])
+        card = ReviewCard.for_control(request.user, question, now)
+        was = card.suspended
+        card.set_suspended(suspended)
     if suspended:
         message = _("Suspended “%(title)s”. Unsuspend it from its page or your settings.")
     else:
@@ -468,17 +519,75 @@ def suspend(request, pk):
     if back_to in ("settings", "question"):
         messages.success(request, notice)
         return redirect("study_settings" if back_to == "settings" else question.get_absolute_url())
-    return _after_control(request, Queue(request), notice, now)
+    undo = _control_undo(request.user, question, "suspend", was)
+    return _after_control(request, Queue(request), notice, now, undo=undo)
 
 
-def _after_control(request, queue, notice, now):
-    """After skip or suspend from the practice screen: on to the next question."""
+def _after_control(request, queue, notice, now, *, undo):
+    """After skip or suspend from the practice screen: on to the next question, with the undo."""
     if not request.htmx:
         messages.info(request, notice)
+        request.session["undo_control"] = undo
         return redirect(queue.url())
     context = _next_context(request, queue, now)
     context["notice"] = notice
+    context["undo_control"] = undo
     return _render_after_change(request, context)
+
+
+# Skip and suspend are taken back as a grade is: a signed token from the response says which
+# control, on which question, and what the card had before; undoing puts that back.
+CONTROL_UNDO_SALT = "questions.undo-control"
+CONTROL_UNDO_MAX_AGE = timedelta(days=1)
+CONTROLS = ("skip", "suspend")
+
+
+def _control_undo(user, question, control, was):
+    payload = {"u": user.pk, "q": question.pk, "c": control, "w": was}
+    return {"control": control, "token": signing.dumps(payload, salt=CONTROL_UNDO_SALT)}
+
+
+def _read_control_undo(value, user):
+    """(question id, control, previous value), or None for a token that is not this user's."""
+    try:
+        payload = signing.loads(value, salt=CONTROL_UNDO_SALT, max_age=CONTROL_UNDO_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    if not isinstance(payload, dict) or payload.get("u") != user.pk:
+        return None
+    if payload.get("c") not in CONTROLS or not isinstance(payload.get("q"), int):
+        return None
+    return payload["q"], payload["c"], payload.get("w")
+
+
+@require_POST
+@login_required
+def undo_control(request):
+    """Take back a skip or a suspend: the question is back as it was, to be answered now."""
+    undo = _read_control_undo(request.POST.get("undo", ""), request.user)
+    if undo is None:
+        return bad_request(request, _("There is nothing to undo."))
+    question_id, control, was = undo
+    question = get_published_question(question_id)
+    now = timezone.now()
+    with transaction.atomic():
+        card = ReviewCard.for_control(request.user, question, now)
+        if control == "suspend":
+            card.set_suspended(bool(was))
+        elif was:
+            card.skip(datetime.fromisoformat(was))
+        else:
+            card.unskip()
+    if control == "skip":
+        notice = _("Skip undone: “%(title)s” is back.")
+    else:
+        notice = _("Suspension undone: “%(title)s” is back in your reviews.")
+    context = _question_context(request, Queue(request), question, now)
+    context["notice"] = notice % {"title": question.title}
+    # Without JavaScript too the page is rendered here: the queue might show another question.
+    if request.htmx:
+        return _render_after_change(request, context)
+    return _render(request, context)
 
 
 @require_POST

@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Exists, OuterRef, Subquery
-from django.utils.translation import gettext as _
+from django.db.models import Exists, OuterRef, Q, Subquery
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
 from questions.bank.models import Question
@@ -29,8 +28,9 @@ def interview_days_left(profile: StudyProfile, now):
 
 
 def scheduler_for(profile: StudyProfile, now) -> Scheduler:
-    """The user's scheduler. Before an interview, intervals stop at the interview day and the
-    retention rises as the day comes closer; after it, scheduling is back to normal."""
+    """The user's scheduler, with their fitted FSRS parameters once a fit was kept (else the
+    defaults). Before an interview, intervals stop at the interview day and the retention rises
+    as the day comes closer; after it, scheduling is back to normal."""
     retention = profile.desired_retention
     maximum_interval = 36500
     days_left = interview_days_left(profile, now)
@@ -42,7 +42,10 @@ def scheduler_for(profile: StudyProfile, now) -> Scheduler:
                 retention = max(retention, boosted)
                 break
     return Scheduler(
-        desired_retention=retention, maximum_interval=maximum_interval, enable_fuzzing=False
+        parameters=profile.parameters,
+        desired_retention=retention,
+        maximum_interval=maximum_interval,
+        enable_fuzzing=False,
     )
 
 
@@ -58,24 +61,6 @@ def preview_intervals(scheduler: Scheduler, card: Card, now) -> dict[int, timede
         reviewed, _log = scheduler.review_card(card, rating, review_datetime=now)
         previews[int(rating)] = reviewed.due - now
     return previews
-
-
-def format_interval(delta: timedelta) -> str:
-    seconds = max(delta.total_seconds(), 0)
-    minutes = seconds / 60
-    if minutes < 1:
-        return _("<1m")
-    if minutes < 60:
-        return _("%(n)dm") % {"n": round(minutes)}
-    hours = minutes / 60
-    if hours < 24:
-        return _("%(n)dh") % {"n": round(hours)}
-    days = hours / 24
-    if days < 30:
-        return _("%(n)dd") % {"n": round(days)}
-    if days < 365:
-        return _("%(n)dmo") % {"n": round(days / 30)}
-    return _("%(n).1fy") % {"n": days / 365}
 
 
 @dataclass(frozen=True)
@@ -94,7 +79,7 @@ def _day_counts_sql():
           (SELECT COUNT(*) FROM {attempt}
              WHERE user_id = %s AND created_at >= %s),
           (SELECT COUNT(*) FROM {card}
-             WHERE user_id = %s AND due <= %s AND NOT suspended
+             WHERE user_id = %s AND due <= %s AND reps > 0 AND NOT suspended
                AND (skipped_until IS NULL OR skipped_until <= %s)
                AND question_id NOT IN (SELECT id FROM {question} WHERE NOT is_published)),
           (SELECT COUNT(*) FROM {card}
@@ -110,8 +95,9 @@ def day_progress(user, profile: StudyProfile, now) -> DayProgress:
     Unpublished questions are left out through their partial index (a few ids; the condition
     is written as the index's, so both databases use it), not by reading the question of each
     due card: 0.3 ms against 0.8 ms with 400 cards due on SQLite.
-    The due count is ReviewCard.objects.schedulable(now) due by now; tests/test_practice.py
-    checks all three counts against the querysets that define them.
+    The due count is ReviewCard.objects.due_for(user, now) and the new count
+    ReviewCard.objects.started_since(user, day_start); tests/test_practice.py checks all three
+    counts against the querysets that define them.
     """
     day_start = profile.start_of_day(now)
     adapt = connection.ops.adapt_datetimefield_value
@@ -122,7 +108,7 @@ def day_progress(user, profile: StudyProfile, now) -> DayProgress:
     return DayProgress(
         reviewed_today=reviewed,
         due_left=due,
-        new_left=max(profile.new_per_day - new_today, 0),
+        new_left=max(profile.new_limit(now) - new_today, 0),
         reviews_left=max(profile.reviews_per_day - reviewed, 0),
     )
 
@@ -136,14 +122,18 @@ def next_due_card(user, now, topic=None):
     )
 
 
-def next_new_question(user, topic=None):
+def next_new_question(user, now, topic=None):
+    """The first question in bank order that the user never answered and has not set aside."""
     # The first unseen question is found in a subquery without the topic join: with the join,
     # SQLite read every published question and sorted them (26 ms with 10,000 questions)
     # instead of walking the bank-order index until the first unseen one (3 ms).
+    taken = ReviewCard.objects.filter(user=user, question=OuterRef("pk")).filter(
+        Q(reps__gt=0) | Q(suspended=True) | Q(skipped_until__gt=now)
+    )
     first_unseen = (
         Question.objects.published()
         .in_topic(topic)
-        .exclude(review_cards__user=user)
+        .exclude(Exists(taken))
         .in_bank_order()
         .values("pk")[:1]
     )
@@ -158,12 +148,12 @@ def next_question(user, progress: DayProgress, now, topic=None):
         if card is not None:
             return card.question, card
     if progress.new_left > 0:
-        return next_new_question(user, topic), None
+        return next_new_question(user, now, topic), None
     return None, None
 
 
 def next_review_time(user, now, topic=None):
-    cards = ReviewCard.objects.schedulable(now).filter(user=user)
+    cards = ReviewCard.objects.seen().schedulable(now).filter(user=user)
     if topic is not None:
         cards = cards.filter(question__topic=topic)
     return cards.order_by("due").values_list("due", flat=True).first()
@@ -195,12 +185,24 @@ def interview_queue(user, scheduler, now, topic=None):
     """Question ids for "before my interview": never seen first (bank order), then the seen
     ones, lowest retrievability first. Loads one row per card of the user (bounded by the bank)."""
     questions = Question.objects.published().in_topic(topic)
+    seen_cards = ReviewCard.objects.seen().filter(user=user)
     unseen = list(
-        questions.exclude(review_cards__user=user).in_bank_order().values_list("pk", flat=True)
+        questions.exclude(pk__in=seen_cards.values("question"))
+        .in_bank_order()
+        .values_list("pk", flat=True)
     )
-    cards = ReviewCard.objects.filter(user=user, question__in=questions, reps__gt=0)
+    cards = seen_cards.filter(question__in=questions)
     seen = sorted(cards, key=lambda card: (card.retrievability(scheduler, now), -card.lapses))
     return unseen + [card.question_id for card in seen]
+
+
+def review_ahead_queue(user, now, topic=None):
+    """Question ids for "review ahead", once nothing is due: the answered questions that come
+    back soonest first (at most 200; the drill skips those answered today)."""
+    cards = ReviewCard.objects.seen().schedulable(now).filter(user=user, due__gt=now)
+    if topic is not None:
+        cards = cards.filter(question__topic=topic)
+    return cards.order_by("due", "id").values_list("question_id", flat=True)[:200]
 
 
 class AlreadyGraded(Exception):
@@ -276,6 +278,9 @@ def _record_grade(
         updated, _log = scheduler.review_card(card.as_fsrs(), Rating(rating), now)
         card.take(updated, rating=rating)
         card.save()
+    # The fit itself runs on the worker; this is one indexed query, none when not personalised.
+    if profile.refit_due():
+        profile.queue_fit(now)
     return attempt, card
 
 
