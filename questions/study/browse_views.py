@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from questions.bank.models import Question, QuestionReport, Topic
 from questions.shortcuts import get_published_question
@@ -19,7 +19,7 @@ QUESTIONS_PER_PAGE = 25
 # --- The bank ---------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request):
     topics = Topic.objects.annotate(
         question_count=Count("questions", filter=Q(questions__is_published=True))
@@ -31,10 +31,10 @@ def home(request):
     return render(request, "questions/home.html", context)
 
 
-@require_GET
+@require_safe
 def question_list(request):
     """The bank with filters, sorting and search (?q=), and the user's status per question."""
-    form = browse.BrowseForm(request.GET)
+    form = browse.BrowseForm(request.GET, user=request.user)
     form.is_valid()  # Invalid filters are reported and left out; the valid ones still apply.
     page, rows = None, []
     if "q" not in form.errors:
@@ -47,7 +47,7 @@ def question_list(request):
     return render(request, "questions/question_list.html", context)
 
 
-@require_GET
+@require_safe
 def question_detail(request, pk):
     question = get_published_question(pk)
     context = {"question": question, "revealed": False}
@@ -62,7 +62,7 @@ def question_detail(request, pk):
     return render(request, "questions/question_detail.html", context)
 
 
-@require_GET
+@require_safe
 def question_answer(request, pk):
     """The reference answer of one question: a partial for htmx, else the page with it shown."""
     question = get_published_question(pk)
