@@ -11,7 +11,7 @@ from questions.study.coverage import (
     score_key_points,
     suggest_rating,
 )
-from questions.models import ATTEMPT_MAX_LENGTH
+from questions.study.models import ATTEMPT_MAX_LENGTH
 
 BANK = Path(__file__).resolve().parent.parent / "questions" / "data" / "pretrained-models.md"
 
@@ -63,6 +63,10 @@ COOKING_ZH = (
     "先把鸡蛋打散，锅里放油烧热，倒入蛋液炒到半熟盛出。再炒番茄，加盐和糖调味，"
     "最后把鸡蛋倒回去翻炒均匀就可以出锅了。"
 )
+COOKING_POINTS = [
+    ("番茄炒蛋", "鸡蛋打散后炒到半熟盛出，再炒番茄，最后倒回鸡蛋翻炒。"),
+    ("Roast potatoes", "Toss the potatoes in olive oil and roast them until golden."),
+]
 COOKING_EN = (
     "Preheat the oven to 200 degrees, toss the potatoes in olive oil and salt, "
     "and roast them for forty minutes until golden."
@@ -267,9 +271,9 @@ def test_an_attempt_of_the_maximum_length_is_scored():
     # The bank, run on past its end, makes a long attempt with thousands of distinct terms.
     # (Its speed is measured by scripts, not asserted here.)
     attempt = (BANK.read_text(encoding="utf-8") * 2)[:ATTEMPT_MAX_LENGTH]
-    points = PRETRAINED_ADVANTAGES + CACHE_TRADE_OFFS + bank_questions()[9]
+    points = PRETRAINED_ADVANTAGES + COOKING_POINTS + bank_questions()[9]
 
     scores = score_key_points(attempt, points)
 
     assert len(attempt) == ATTEMPT_MAX_LENGTH
-    assert [score.covered for score in scores[:8]] == [True] * 4 + [False] * 4
+    assert [score.covered for score in scores[:6]] == [True] * 4 + [False] * 2

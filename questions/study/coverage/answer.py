@@ -1,0 +1,50 @@
+"""An attempt, cut into clauses once, with the look-ups every term of every point makes."""
+
+from bisect import bisect_right
+
+from questions.study.coverage import lexicon, text
+
+
+class Answer:
+    def __init__(self, attempt: str):
+        self.clauses = text.clauses(attempt)
+        # One string for all clauses, so each phrase is searched once however long the attempt.
+        self.text = "\n".join(clause.text for clause in self.clauses)
+        self.starts, offset = [], 0
+        self.bounds, self._clauses_with_word = set(), {}
+        for number, clause in enumerate(self.clauses):
+            self.starts.append(offset)
+            self.bounds.update(offset + bound for bound in clause.bounds)
+            offset += len(clause.text) + 1
+            for word in clause.words:
+                self._clauses_with_word.setdefault(word, []).append(number)
+        self._found = {}
+
+    def clauses_with(self, term: lexicon.Term, negated: bool) -> frozenset[int]:
+        """The clauses that match the term, as far as the point's polarity allows.
+
+        A point that says something is not so ("无法适应新领域") is matched by a clause that
+        says it either way; an affirmative point only by an affirmative clause.
+        """
+        key = (term.key, negated)
+        if key not in self._found:
+            self._found[key] = frozenset(
+                number
+                for number in self._clauses_matching(term)
+                if negated or not self.clauses[number].negated
+            )
+        return self._found[key]
+
+    def _clauses_matching(self, term: lexicon.Term) -> set[int]:
+        found = set()
+        for word in term.words:
+            found.update(self._clauses_with_word.get(word, ()))
+        for phrase in term.phrases:
+            # Whole words only: "训练" is not found in "预训练", "learn rat" not in "relearn".
+            head, tail = phrase.startswith(" "), phrase.endswith(" ")
+            position = self.text.find(phrase)
+            while position >= 0:
+                if position + head in self.bounds and position + len(phrase) - tail in self.bounds:
+                    found.add(bisect_right(self.starts, position) - 1)
+                position = self.text.find(phrase, position + 1)
+        return found

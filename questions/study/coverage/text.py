@@ -1,0 +1,296 @@
+"""Text into clauses of words: normalising, segmenting Chinese, stemming English, negation.
+
+Both a key point and an answer go through `clauses()`, so they are compared in one form: a
+clause is a canonical string (Chinese words run together, English stems between spaces) and
+its words, with whether it is negated and which ways it says things go. The small words that
+decide this are in grammar.txt.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, replace
+from functools import cache, lru_cache
+
+import rjieba
+
+from questions.study.coverage import glossary
+
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_IS_HAN = re.compile(f"[{_HAN}]")
+# Han runs, Latin words (a hyphen or an apostrophe inside one joins it: "fine-tune", "gpt-3"),
+# or a clause break.
+_TOKEN = re.compile(
+    rf"([{_HAN}]+)|([^\W_](?:[^\W_]|[-'’](?=[^\W_]))*)|([,，:：()（）\[\]【】\"“”]|\s-\s)"
+)
+# Sentence and list-item breaks: matching never reaches across one.
+_SENTENCE_BREAK = re.compile(r"[\n。！？!?；;…]+|\.(?!\w)|(?<=\s)\d+[.、)]\s|[①-⑳]|\(\d+\)|（\d+）")
+_NOT = re.compile(r"n['’]t\b")
+_MARKUP = re.compile(r"[*_`#>|~]+")
+
+# Stands in for a negated need ("不需要那么多数据"): the glossary knows its synonyms.
+REDUCE = "减少"
+DIRECTIONS = ("up", "down", "fast", "slow", "good", "bad")
+OPPOSITE = {
+    "up": "down",
+    "down": "up",
+    "fast": "slow",
+    "slow": "fast",
+    "good": "bad",
+    "bad": "good",
+}
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str  # " word word " with Chinese words run together, for phrase look-ups
+    words: tuple  # the segmenter's words and the stems, in order
+    bounds: frozenset  # offsets in text where a word starts or ends
+    negated: bool
+    sentence: int  # index of the sentence or list item it belongs to
+    directions: frozenset  # which ways it says things go ("up", "slow", …)
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    lists: dict  # section -> frozenset of stemmed words
+    direction_of: dict  # stemmed word -> direction
+    stop: frozenset
+
+    def __getattr__(self, name):
+        return self.lists[name.replace("_", "-")]
+
+
+@cache
+def grammar() -> _Grammar:
+    """The grammar's word lists, stemmed, by section: `grammar().negators`."""
+    lists = {name: frozenset(map(stem, words)) for name, words in glossary.grammar().items()}
+    return _Grammar(
+        lists=lists,
+        direction_of={word: name for name in DIRECTIONS for word in lists[name]},
+        stop=frozenset(map(stem, glossary.word_lists()["stop"])),
+    )
+
+
+def normalize(text: str) -> str:
+    # NFKC folds full-width letters and digits ("ＧＰＴ") to ASCII.
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return _MARKUP.sub(" ", _NOT.sub(" not", text))
+
+
+def clauses(text: str) -> list[Clause]:
+    """The clauses of a text, each knowing its sentence (an item of a list counts as one)."""
+    rules = grammar()
+    result = []
+    for number, sentence in enumerate(_SENTENCE_BREAK.split(normalize(text))):
+        runs, run, contrast = [], [], False
+        for word in _words_and_breaks(sentence):
+            # A contrast word starts a clause of its own, and so does "别" (grammar.txt).
+            if word is None or word in rules.contrast or word in rules.scope_after:
+                if run:
+                    runs.append((run, contrast))
+                contrast = word is not None and word in rules.contrast
+                run = [word] if word is not None and word in rules.scope_after else []
+            else:
+                run.append(word)
+        if run:
+            runs.append((run, contrast))
+        sentence_clauses = [_clause(words, number) for words, _contrast in runs]
+        # A verdict with nothing else in it ("所以不推荐", "so it is not worth it") negates
+        # what the sentence said before it, back to the last "but".
+        for index, (words, _contrast) in enumerate(runs):
+            if sentence_clauses[index].negated and _is_bare_verdict(words):
+                for earlier in range(index - 1, -1, -1):
+                    sentence_clauses[earlier] = replace(sentence_clauses[earlier], negated=True)
+                    if runs[earlier][1]:
+                        break
+        result.extend(sentence_clauses)
+    return result
+
+
+def words(phrase: str) -> list[str]:
+    """The canonical words of a short phrase, punctuation left out."""
+    return [word for word in _words_and_breaks(normalize(phrase)) if word is not None]
+
+
+def segment(han: str) -> list[str]:
+    """The words of a run of Chinese text."""
+    return _segmenter().cut(han) if len(han) > 1 else [han]
+
+
+def segment_finely(word: str) -> list[str]:
+    """The words of a long Chinese word and the shorter words inside it."""
+    return _segmenter().cut_for_search(word)
+
+
+def join(words) -> str:
+    """The canonical text of words: Chinese words run together, others between spaces."""
+    return join_with_bounds(words)[0]
+
+
+def join_with_bounds(words) -> tuple[str, frozenset[int]]:
+    """The canonical text of words, and the offsets in it where a word starts or ends."""
+    parts, bounds, offset, han = [" "], set(), 1, False
+    for word in words:
+        is_han_word = is_han(word)
+        if offset > 1 and not (is_han_word and han):
+            parts.append(" ")
+            offset += 1
+        bounds.add(offset)
+        parts.append(word)
+        offset += len(word)
+        bounds.add(offset)
+        han = is_han_word
+    parts.append(" ")
+    return "".join(parts), frozenset(bounds)
+
+
+def is_han(word: str) -> bool:
+    return bool(_IS_HAN.match(word))
+
+
+def direction_of(word: str) -> str | None:
+    """Which way a word says something goes ("up" for "提高"), if it says."""
+    return grammar().direction_of.get(word)
+
+
+def _words_and_breaks(text: str):
+    for han, latin, _break in _TOKEN.findall(text):
+        if han:
+            yield from segment(han)
+        elif latin:
+            yield stem(latin)
+        else:
+            yield None
+
+
+@cache
+def _segmenter() -> rjieba.Jieba:
+    # A segmenter of our own, so the glossary's words ("召回率", "显存") and the grammar's
+    # ("而不是") come out whole without changing the default instance other code may use.
+    segmenter = rjieba.Jieba()
+    for group in glossary.groups():
+        for term in group.terms + group.kinds:
+            if len(term) > 1 and all(is_han(char) for char in term):
+                segmenter.add_word(term, 50_000, "n")
+    written = glossary.grammar()
+    for name in ("negators", "scope-after", "negated-needs"):
+        for word in written[name]:
+            if len(word) > 1 and is_han(word):
+                segmenter.add_word(word, 50_000, "d")
+    return segmenter
+
+
+def _clause(words: list[str], sentence: int) -> Clause:
+    rules = grammar()
+    negated, reduced = _polarity(words)
+    extra = [REDUCE] if reduced else []
+    for index, word in enumerate(words):
+        if word in rules.comparative:
+            later = words[index + 1 :]
+            extra.extend("更" + adjective for adjective in later if adjective in rules.adjectives)
+    if extra:
+        words = [*words, *extra]
+    clause_text, bounds = join_with_bounds(words)
+    return Clause(
+        text=clause_text,
+        words=tuple(words),
+        bounds=bounds,
+        negated=negated,
+        sentence=sentence,
+        directions=frozenset(filter(None, map(rules.direction_of.get, words))),
+    )
+
+
+def _polarity(words: list[str]) -> tuple[bool, bool]:
+    """(negated, says that less is needed) for the words of one clause."""
+    rules = grammar()
+    negated = reduced = False
+    for index, word in enumerate(words):
+        following = words[index + 1 :]
+        negated_need = word in rules.negated_needs
+        if negated_need or (word in rules.negators and following and following[0] in rules.needs):
+            rest = following if negated_need else following[1:]
+            if rest and rest[0] in rules.attention:
+                negated = True
+            elif any(later in rules.quantities for later in rest):
+                reduced = True
+            else:
+                negated = True
+        elif word in rules.negators:
+            if not (following and following[0] in rules.not_negating_next):
+                negated = True
+        elif _is_negated_result(word):
+            negated = True
+    return negated, reduced
+
+
+def _is_negated_result(word: str) -> bool:
+    # "用不着", "做不到"; but "好不好" and "能不能" ask rather than deny.
+    return (
+        len(word) > 2
+        and "不" in word[1:-1]
+        and word[0] != word[-1]
+        and word not in grammar().not_negated_results
+    )
+
+
+def _is_bare_verdict(words: list[str]) -> bool:
+    rules = grammar()
+    return all(
+        word in rules.verdict or word in rules.negators or word in rules.stop for word in words
+    )
+
+
+# Inflections first ("requirements" -> "requirement"), then one derivation ("-ment").
+_INFLECTIONS = (
+    ("ies", "y"),
+    ("ied", "y"),
+    ("ings", ""),
+    ("ing", ""),
+    ("ed", ""),
+    ("es", ""),
+    ("s", ""),
+)
+_DERIVATIONS = (
+    ("ization", "ize"),
+    ("isation", "ize"),
+    ("ation", ""),
+    ("ness", ""),
+    ("ment", ""),
+    ("ate", ""),
+    ("er", ""),
+    ("ly", ""),
+)
+
+
+@lru_cache(maxsize=20_000)
+def stem(word: str) -> str:
+    """A crude English stem: it only has to map forms of one word to one key.
+
+    "cache", "caches", "cached" and "caching" become "cach"; "generalization", "generalize"
+    and "generalizes" become "generaliz". Words with digits ("gpt-3", "f1") and short words
+    are kept; hyphens and apostrophes go ("fine-tuning" = "finetuning").
+    """
+    word = word.replace("-", "").replace("'", "").replace("\u2019", "")
+    if len(word) <= 3 or not word.isascii() or not word.isalpha():
+        return word
+    for suffix, replacement in _INFLECTIONS:
+        base = word.removesuffix(suffix)
+        if base == word or len(base) < 3:
+            continue
+        if suffix == "s" and base.endswith(("s", "u", "i")):
+            continue  # "class", "focus", "analysis" are not plurals
+        if suffix == "es" and not base.endswith(("s", "x", "z", "ch", "sh")):
+            base = word[:-1]  # "caches" is "cache" + s, "biases" "bias" + es
+        if suffix == "ed" and base.endswith("e"):
+            continue  # "speed", "need"
+        word = base + replacement
+        if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "sz":
+            word = word[:-1]  # "stopping" -> "stopp" -> "stop"
+        break
+    for suffix, replacement in _DERIVATIONS:
+        base = word.removesuffix(suffix)
+        if base != word and len(base) >= (4 if suffix in ("er", "ate") else 3):
+            word = base + replacement
+            break
+    return word.removesuffix("e") if len(word) > 3 else word
