@@ -4,7 +4,13 @@ from django.urls import path
 
 from questions.accounts import deletion
 from questions.progress import exports, history_views, stats_views
-from questions.study import browse_views, mock_views, notes_views, practice_views
+from questions.study import (
+    browse_views,
+    mock_views,
+    notes_views,
+    practice_views,
+    schedule_views,
+)
 
 app_name = "questions"
 
@@ -37,6 +43,11 @@ urlpatterns = [
     path("mock/<int:pk>/", mock_views.mock_detail, name="mock_detail"),
     path("mock/<int:pk>/answer/", mock_views.mock_answer, name="mock_answer"),
     path("mock/<int:pk>/items/<int:item_id>/grade/", mock_views.mock_grade, name="mock_grade"),
+    # A schedule fitted to the learner, in Settings (questions/study/schedule_views.py).
+    path("schedule/", schedule_views.panel, name="schedule_panel"),
+    path("schedule/personalise/", schedule_views.personalise, name="personalise"),
+    path("schedule/reset/", schedule_views.reset, name="schedule_reset"),
+    path("schedule/retention/", schedule_views.choose_retention, name="choose_retention"),
     # History, progress and the user's exports (questions/progress/).
     path("history/", history_views.history, name="history"),
     path("history/<int:pk>/", history_views.attempt_detail, name="attempt"),

@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -10,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from questions.accounts import ratelimit
 from questions.accounts.forms import SignupForm, StudyProfileForm
 from questions.study.models import ReviewCard, profile_for
+from questions.study.schedule_views import schedule_panel
 
 
 def _safe_next(request, fallback):
@@ -46,15 +48,20 @@ def signup(request):
 @require_http_methods(["GET", "POST"])
 @login_required
 def study_settings(request):
-    form = StudyProfileForm(request.POST or None, instance=profile_for(request.user))
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Your settings are saved."))
-        return redirect("study_settings")
+    profile = profile_for(request.user)
+    form = StudyProfileForm(request.POST or None, instance=profile)
+    if request.method == "POST":
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your settings are saved."))
+            return redirect("study_settings")
+        # Validation copied the rejected values onto the profile; the bound form keeps them
+        # for display, the schedule panel below must see the saved ones.
+        profile.refresh_from_db()
     suspended = (
         ReviewCard.objects.filter(user=request.user, suspended=True)
         .select_related("question")
         .order_by("question__title")
     )
-    context = {"form": form, "suspended": suspended}
+    context = {"form": form, "suspended": suspended, **schedule_panel(profile, timezone.now())}
     return render(request, "registration/settings.html", context)

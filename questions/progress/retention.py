@@ -3,7 +3,7 @@ model's predictions matched that.
 
 Pure functions over (question_id, created_at, rating, mode) rows and the items and predictions
 of questions/study/optimizer.py, so that the progress page, the fit and its evidence all read
-the same history in the same way.
+the same history in the same way; `figures` loads that history for the progress page.
 """
 
 from dataclasses import dataclass
@@ -12,7 +12,8 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 from fsrs import Scheduler
 
-from questions.study.optimizer import Item
+from questions.study import optimizer
+from questions.study.models import Attempt
 
 # The scheduler's steps decide when a card leaves learning; every Scheduler here has the
 # defaults (questions/study/scheduling.py sets retention and the maximum interval only).
@@ -67,6 +68,10 @@ class Period:
     @property
     def retention(self):
         return self.passed / self.reviews if self.reviews else None
+
+    @property
+    def retention_percent(self):
+        return self.passed * 100 / self.reviews if self.reviews else None
 
 
 PERIODS = [
@@ -139,7 +144,7 @@ class CalibrationBin:
         return self.observed - self.predicted
 
 
-def calibration(items: list[Item], predictions, bins=10):
+def calibration(items: list[optimizer.Item], predictions, bins=10):
     """Reviews grouped by the recall predicted for them (0–10 %, …, 90–100 %), with the share
     actually remembered in each group. Every review falls in exactly one bin."""
     sums = [[0.0, 0, 0] for _ in range(bins)]
@@ -158,3 +163,18 @@ def calibration(items: list[Item], predictions, bins=10):
         )
         for index, (predicted, remembered, count) in enumerate(sums)
     ]
+
+
+def figures(user, profile, now):
+    """The progress page's retention section: one query (the user's attempts), then the items
+    and predictions with the parameters the user's scheduler uses, so that the calibration
+    shown is that of the schedule they are on."""
+    history = list(Attempt.objects.for_user(user).review_history())
+    items = optimizer.items_from_attempts(history)
+    return {
+        "true_retention": true_retention(history, profile.start_of_day(now)),
+        "calibration": calibration(items, optimizer.predict(profile.parameters, items)),
+        "calibration_reviews": len(items),
+        "personalised": profile.fsrs_parameters is not None,
+        "desired_percent": round(profile.desired_retention * 100),
+    }

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -33,3 +35,14 @@ class GradeForm(AttemptForm):
     def __init__(self, *args, positions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ticked"].choices = [(p, p) for p in positions]
+
+
+class RetentionChoiceForm(forms.Form):
+    """One row of the retention table chosen in Settings (the profile's own bounds)."""
+
+    retention = forms.DecimalField(
+        min_value=Decimal("0.70"), max_value=Decimal("0.99"), max_digits=3, decimal_places=2
+    )
+
+    def clean_retention(self):
+        return float(self.cleaned_data["retention"])

@@ -37,7 +37,11 @@ SPLITS = 5
 # stabilities alone, with fewer than 8 none). The first split trains on one segment in six, so
 # 6 × 64 = 384 reviews, rounded up, is the least that makes every split a real fit.
 MINIMUM_REVIEWS = 400
-# Reviews longer than this are left out of training, as fsrs-rs's own default does.
+# Once a learner has personalised, their schedule is fitted again after this many new attempts:
+# about two weeks of steady practice, enough to move the fit, and the grade path checks it with
+# one indexed query (StudyProfile.refit_due).
+REFIT_EVERY = 200
+# Items whose card has more attempts than this are left out of training (fsrs-rs's default).
 MAX_SEQUENCE_LENGTH = 256
 # Predictions are clamped into (0, 1) so that one confident miss cannot make the loss infinite.
 EPSILON = 1e-4
@@ -81,25 +85,53 @@ class Item:
         return self.rating > 1
 
 
+def card_histories(rows):
+    """Each card's attempts from (question_id, created_at, rating, mode) rows in any order:
+    {question_id: [(created_at, (rating, days since the previous attempt)), ...]}, oldest first."""
+    by_card = defaultdict(list)
+    for question_id, created_at, rating, _mode in rows:
+        by_card[question_id].append((created_at, int(rating)))
+    histories = {}
+    for question_id, attempts in by_card.items():
+        attempts.sort(key=lambda attempt: attempt[0])
+        previous, history = None, []
+        for created_at, rating in attempts:
+            history.append(
+                (created_at, (rating, 0 if previous is None else (created_at - previous).days))
+            )
+            previous = created_at
+        histories[question_id] = history
+    return histories
+
+
 def items_from_attempts(rows):
     """FSRS items from (question_id, created_at, rating, mode) rows in any order, oldest
     review first (the time-series split depends on that order)."""
-    by_card = defaultdict(list)
-    for question_id, created_at, rating, _mode in rows:
-        by_card[question_id].append((created_at, rating))
     items = []
-    for question_id, attempts in by_card.items():
-        attempts.sort(key=lambda attempt: attempt[0])
-        reviews = []
-        previous = None
-        for created_at, rating in attempts:
-            days = 0 if previous is None else (created_at - previous).days
-            reviews.append((int(rating), days))
-            previous = created_at
-            if len(reviews) > 1 and days > 0:
-                items.append(Item(question_id, created_at, tuple(reviews)))
+    for question_id, history in card_histories(rows).items():
+        reviews = tuple(review for _created_at, review in history)
+        for index, (created_at, (_rating, days)) in enumerate(history):
+            if index and days > 0:
+                items.append(Item(question_id, created_at, reviews[: index + 1]))
     items.sort(key=lambda item: (item.reviewed_at, item.question_id))
     return items
+
+
+def memory_states(parameters, rows):
+    """Each card's FSRS memory after all its attempts under these parameters, as
+    {question_id: (stability, difficulty)}: what its row should hold once they change."""
+    histories = card_histories(rows)
+    if not histories:
+        return {}
+    model = fsrs_rs.FSRS(list(parameters))
+    ids = list(histories)
+    states = model.memory_state_batch(
+        [_rust_item([review for _at, review in histories[question_id]]) for question_id in ids]
+    )
+    return {
+        question_id: (float(state.stability), float(state.difficulty))
+        for question_id, state in zip(ids, states, strict=True)
+    }
 
 
 def _rust_item(reviews):
