@@ -208,6 +208,8 @@ if TASKS_BACKEND == "rq":
     RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 3600}}
 # Admin imports of more questions than this are applied by a worker, not inside the request.
 IMPORT_QUEUE_THRESHOLD = env_int("DJANGO_IMPORT_QUEUE_THRESHOLD", 500)
+# The largest file the admin's import takes (20,000 questions exported as JSON are about 60 MB).
+IMPORT_MAX_UPLOAD_MB = env_int("DJANGO_IMPORT_MAX_UPLOAD_MB", 100)
 
 # Mail (password resets): SMTP when DJANGO_EMAIL_HOST is set, else printed to the log.
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")

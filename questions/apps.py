@@ -11,3 +11,4 @@ class QuestionsConfig(AppConfig):
         from questions import checks  # noqa: F401
         from questions.accounts import signals as account_signals  # noqa: F401
         from questions.bank import signals as bank_signals  # noqa: F401
+        from questions.bank import tasks as bank_tasks  # noqa: F401 (record_failure)

@@ -2,6 +2,8 @@
 questions/bank/models.py, the learner's in questions/study/models.py; import them from there."""
 
 from questions.bank.models import (  # noqa: F401
+    FailedTask,
+    ImportJob,
     KeyPoint,
     Question,
     QuestionReport,

@@ -1,4 +1,5 @@
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 
 from tests.factories import make_question, make_topic, make_user
@@ -22,6 +23,20 @@ def topic(db):
 @pytest.fixture
 def question(topic):
     return make_question(topic=topic, title="预训练模型的基本概念")
+
+
+@pytest.fixture
+def editor(db):
+    """A member of the Editors group (migration 0004), as createeditor makes one."""
+    user = make_user("editor", is_staff=True)
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user
+
+
+@pytest.fixture
+def editor_client(client, editor):
+    client.force_login(editor)
+    return client
 
 
 @pytest.fixture

@@ -144,10 +144,12 @@ def test_search_finds_the_restored_version(editor_client, question):
 
 
 def test_restoring_the_state_before_the_first_admin_edit_of_an_imported_question(editor_client):
-    # Imports write in bulk, without history: the first admin edit records the state before it.
+    # The import is recorded as the system's, with the file's name: the version to go back to.
     call_command("load_sample_bank", verbosity=0)
     question = Question.objects.get(external_key="pretrained-models:1")
-    assert not versions(question)
+    (imported,) = versions(question)
+    assert imported.history_user is None
+    assert "pretrained-models.md" in imported.history_change_reason
 
     edit(editor_client, question, title="Edited", **{"key_points-1-DELETE": "on"})
     before = versions(question)[0]

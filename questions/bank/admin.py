@@ -35,6 +35,7 @@ from questions.bank.models import (
     Topic,
 )
 from questions.bank.quality import question_quality, with_admin_stats
+from questions.validation import BoundedSearchAdmin, id_or_404
 
 # --- Forms --------------------------------------------------------------------------------------
 
@@ -58,7 +59,7 @@ class QuestionForm(UnixNewlines, ModelForm):
 
 
 class KeyPointForm(UnixNewlines, ModelForm):
-    text_fields = ("detail",)
+    text_fields = ("detail", "phrasings")
 
 
 # --- Key points ---------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ class KeyPointInline(admin.TabularInline):
     model = KeyPoint
     form = KeyPointForm
     formset = KeyPointFormSet
-    fields = ["position", "label", "detail"]
+    fields = ["position", "label", "detail", "phrasings"]
     ordering = ["position"]
     extra = 1
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2})}}
@@ -144,7 +145,7 @@ class NearDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
     form = QuestionForm
     list_display = [
         "title",
@@ -216,6 +217,11 @@ class QuestionAdmin(SimpleHistoryAdmin):
                 name="questions_question_export",
             ),
             path(
+                "import/<uuid:job_id>/",
+                site.admin_view(self.import_job_view),
+                name="questions_question_import_job",
+            ),
+            path(
                 "<int:object_id>/history/<int:history_id>/restore/",
                 site.admin_view(self.restore_view),
                 name="questions_question_restore",
@@ -229,6 +235,9 @@ class QuestionAdmin(SimpleHistoryAdmin):
     def export_view(self, request):
         return admin_views.export_view(request, self)
 
+    def import_job_view(self, request, job_id):
+        return admin_views.import_job_view(request, self, job_id)
+
     def restore_view(self, request, object_id, history_id):
         return admin_views.restore_view(request, self, object_id, history_id)
 
@@ -238,6 +247,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
         return True
 
     def history_view(self, request, object_id, extra_context=None):
+        id_or_404(object_id)  # simple_history queries it as a number: ValueError otherwise
         extra_context = {
             **(extra_context or {}),
             "can_restore": self.has_change_permission(request),
@@ -247,6 +257,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
+        object_id, version_id = id_or_404(object_id), id_or_404(version_id)
         version = Question.history.filter(id=object_id, history_id=version_id).first()
         if version is not None:
             extra_context = {
@@ -396,7 +407,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "question_count", "published_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -423,7 +434,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "question_count"]
     search_fields = ["name"]
 
@@ -441,7 +452,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionReport)
-class QuestionReportAdmin(admin.ModelAdmin):
+class QuestionReportAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = [
         "question",
         "kind",
@@ -505,7 +516,7 @@ class QuestionReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(SimilarQuestion)
-class SimilarQuestionAdmin(admin.ModelAdmin):
+class SimilarQuestionAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["question", "other", "score", "computed_at"]
     list_select_related = ["question", "other"]
     search_fields = ["question__title", "other__title"]

@@ -3,20 +3,19 @@
 Each view takes the QuestionAdmin it belongs to (for the admin's context and permissions);
 QuestionAdmin.get_urls() wires them in under /admin/questions/question/.
 
-The uploaded file waits in the session between the preview and the confirmation, under a
-random token that the confirmation form sends back; confirming parses and plans again and
-applies only if the plan is still the one previewed (a fingerprint of it travels with the
-token), so what is written is always what the editor saw.
+The uploaded file waits in an ImportJob between the preview and the confirmation (the
+confirmation form sends back its id and the plan's fingerprint); confirming applies it at once,
+or queues it for a worker when the file is large, and only if the plan is still the one
+previewed, so what is written is always what the editor saw (questions/bank/import_jobs.py).
 """
 
-import base64
-import hashlib
-import uuid
+from datetime import timedelta
 from pathlib import PurePath
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -26,22 +25,30 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
-from questions.bank import anki, edits, exporting, importing
-from questions.bank.csv_format import is_csv, parse_csv, to_csv
-from questions.bank.models import Question, Topic
+from questions.bank import anki, exporting, importing
+from questions.bank.csv_format import to_csv
+from questions.bank.import_jobs import (
+    StalePreview,
+    apply_confirmed,
+    parse_upload,
+    plan_fingerprint,
+    queue_import,
+)
+from questions.bank.models import ImportJob, Question, Topic
 from questions.bank.versions import (
     RestoreError,
     _version_changes,
-    apply_with_history,
     describe_changes,
     key_points_of_version,
     restore_version,
 )
 
-SESSION_KEY = "questions_admin_import"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+# The preview lists this many questions of each kind; the counts cover them all.
+PREVIEW_ROWS = 500
+# A preview nobody confirmed is deleted (with its file) when another upload comes this much later.
+PREVIEW_LIFETIME = timedelta(days=1)
 
 
 # --- Exporting ----------------------------------------------------------------------------------
@@ -101,7 +108,7 @@ class ExportForm(forms.Form):
     )
 
 
-@require_http_methods(["GET"])
+@require_safe
 def export_view(request, model_admin):
     if not model_admin.has_view_permission(request):
         raise PermissionDenied
@@ -127,11 +134,6 @@ def export_view(request, model_admin):
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("File"),
-        help_text=gettext_lazy(
-            "Markdown in the seed document's format (.md), JSON written by an export (.json) "
-            "or CSV with one row per question (.csv). At most 5 MB; use the import_questions "
-            "command for larger banks."
-        ),
     )
     topic = forms.ModelChoiceField(
         label=gettext_lazy("Topic"),
@@ -150,10 +152,20 @@ class ImportForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _(
+            "Markdown in the seed document's format (.md), JSON written by an export (.json) "
+            "or CSV with one row per question (.csv). At most %(size)s MB; a file of more "
+            "than %(threshold)s questions is imported by a background worker."
+        ) % {"size": settings.IMPORT_MAX_UPLOAD_MB, "threshold": settings.IMPORT_QUEUE_THRESHOLD}
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        if upload.size > settings.IMPORT_MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": settings.IMPORT_MAX_UPLOAD_MB}
+            )
         return upload
 
     def import_options(self):
@@ -165,23 +177,7 @@ class ImportForm(forms.Form):
         }
 
 
-def parse_upload(name, data, options):
-    """Parsed questions of one uploaded file, whatever its format; raises ImportFileError."""
-    if is_csv(name):
-        return parse_csv(name, data, **options)
-    return importing.parse_file(name, data, **options)
-
-
-def plan_fingerprint(plan):
-    """Changes when anything the preview showed would come out differently."""
-    summary = [
-        (item.action, item.parsed.external_key, sorted(item.changes.items())) for item in plan.items
-    ]
-    summary.append(sorted((topic.name, topic.slug) for topic in plan.new_topics))
-    return hashlib.sha256(repr(summary).encode()).hexdigest()
-
-
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_view(request, model_admin):
     if not (model_admin.has_add_permission(request) and model_admin.has_change_permission(request)):
         raise PermissionDenied
@@ -193,90 +189,135 @@ def import_view(request, model_admin):
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm_import(request, model_admin, context)
 
+    if request.method == "POST" and "preview_again" in request.POST:
+        job = _pending_job(request, ImportJob.Status.STALE)
+        if job is None:
+            return _expired(request)
+        return _preview(request, context, job)
+
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        name = PurePath(upload.name).name
-        pending = {
-            "token": uuid.uuid4().hex,
-            "name": name,
-            "data": base64.b64encode(upload.read()).decode(),
-            "options": form.import_options(),
-        }
-        return _preview(request, context, pending)
+        ImportJob.objects.filter(
+            status=ImportJob.Status.PREVIEWED,
+            created_at__lt=timezone.now() - PREVIEW_LIFETIME,
+        ).delete()
+        job = ImportJob(
+            file_name=PurePath(upload.name).name,
+            data=upload.read(),
+            options=form.import_options(),
+            created_by=request.user,
+            question_count=0,
+        )
+        return _preview(request, context, job)
     context["form"] = form
     return TemplateResponse(request, "admin/questions/question/import.html", context)
 
 
-def _preview(request, context, pending, notice=None):
-    """Parse and plan without writing, and show what confirming would do."""
-    data = base64.b64decode(pending["data"])
-    context.update(file_name=pending["name"], notice=notice)
+def _pending_job(request, status=ImportJob.Status.PREVIEWED):
+    """The editor's own import named by the form, if it is still in that status."""
     try:
-        parsed = parse_upload(pending["name"], data, pending["options"])
+        return ImportJob.objects.get(
+            pk=request.POST.get("token", ""), created_by=request.user, status=status
+        )
+    except (ImportJob.DoesNotExist, ValidationError):
+        return None
+
+
+def _expired(request):
+    messages.error(request, _("That import preview has expired. Upload the file again."))
+    return redirect("admin:questions_question_import")
+
+
+def _preview(request, context, job, notice=None):
+    """Parse and plan without writing, keep the file in the job, and show what confirming
+    would do."""
+    context.update(file_name=job.file_name, notice=notice)
+    try:
+        parsed = parse_upload(job.file_name, bytes(job.data), job.options)
         plan = importing.plan_import(parsed)
     except importing.ImportFileError as error:
-        request.session.pop(SESSION_KEY, None)
+        if not job._state.adding:  # a stale job previewed again: its file is gone for good
+            job.delete()
         context["errors"] = [
             {"line": line, "message": message} for _path, line, message in error.errors
         ]
         context["form"] = ImportForm()
         return TemplateResponse(request, "admin/questions/question/import.html", context)
-    pending["fingerprint"] = plan_fingerprint(plan)
-    request.session[SESSION_KEY] = pending
+    job.fingerprint = plan_fingerprint(plan)
+    job.question_count = len(plan.items)
+    job.status = ImportJob.Status.PREVIEWED
+    job.save()
+    created = [item for item in plan.items if item.action == importing.CREATE]
+    updated = [item for item in plan.items if item.action == importing.UPDATE]
+    unchanged = [item for item in plan.items if item.action == importing.UNCHANGED]
     context.update(
         plan=plan,
         counts=plan.counts,
-        created=[item for item in plan.items if item.action == importing.CREATE],
+        created=created[:PREVIEW_ROWS],
         updated=[
             {"item": item, "changes": describe_changes(item.changes)}
-            for item in plan.items
-            if item.action == importing.UPDATE
+            for item in updated[:PREVIEW_ROWS]
         ],
-        unchanged=[item for item in plan.items if item.action == importing.UNCHANGED],
-        token=pending["token"],
-        fingerprint=pending["fingerprint"],
+        unchanged=unchanged[:PREVIEW_ROWS],
+        not_shown={
+            "created": max(0, len(created) - PREVIEW_ROWS),
+            "updated": max(0, len(updated) - PREVIEW_ROWS),
+            "unchanged": max(0, len(unchanged) - PREVIEW_ROWS),
+        },
+        queued=job.question_count > settings.IMPORT_QUEUE_THRESHOLD,
+        token=job.pk,
+        fingerprint=job.fingerprint,
     )
     return TemplateResponse(request, "admin/questions/question/import_preview.html", context)
 
 
 def _confirm_import(request, model_admin, context):
-    pending = request.session.get(SESSION_KEY)
-    if not pending or pending.get("token") != request.POST.get("token"):
-        messages.error(request, _("That import preview has expired. Upload the file again."))
-        return redirect("admin:questions_question_import")
-    data = base64.b64decode(pending["data"])
-    counts, similarity_updated = None, False
-    try:
-        with transaction.atomic(), edits.collected():
-            # Planned again inside the transaction that writes: what is applied is the plan
-            # for the database as it is now, and only if it is the one the editor saw.
-            plan = importing.plan_import(parse_upload(pending["name"], data, pending["options"]))
-            if plan_fingerprint(plan) == request.POST.get("fingerprint"):
-                counts, similarity_updated = apply_with_history(plan, request.user, pending["name"])
-    except importing.ImportFileError:
-        pass  # the preview shows the errors
-    if counts is None:
+    job = _pending_job(request)
+    if job is None:
+        return _expired(request)
+    if request.POST.get("fingerprint") != job.fingerprint:
         notice = _("The bank changed since the preview. Check the new preview and confirm again.")
-        return _preview(request, context, pending, notice=notice)
-    del request.session[SESSION_KEY]
+        return _preview(request, context, job, notice=notice)
+    if job.question_count > settings.IMPORT_QUEUE_THRESHOLD:
+        with transaction.atomic():
+            queue_import(job)
+        return redirect("admin:questions_question_import_job", job.pk)
+    try:
+        counts = apply_confirmed(
+            job.file_name, bytes(job.data), job.options, job.fingerprint, request.user
+        )
+    except (StalePreview, importing.ImportFileError):
+        notice = _("The bank changed since the preview. Check the new preview and confirm again.")
+        return _preview(request, context, job, notice=notice)
+    job.finish(ImportJob.Status.DONE, counts=counts)
     messages.success(
         request,
         _("Imported %(name)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
-        % {"name": pending["name"], **counts},
+        % {"name": job.file_name, **counts},
     )
-    if not similarity_updated:
-        messages.warning(
-            request,
-            _(
-                "Near-duplicates were not recomputed for so many questions: run "
-                "“manage.py find_similar_questions” to update them."
-            ),
-        )
     return redirect("admin:questions_question_changelist")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD"])
+def import_job_view(request, model_admin, job_id):
+    """An import's outcome; while a worker has it, the page reloads itself every few seconds."""
+    if not model_admin.has_view_permission(request):
+        raise PermissionDenied
+    job = get_object_or_404(ImportJob.objects.select_related("created_by"), pk=job_id)
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "opts": model_admin.model._meta,
+        "title": _("Import of %(name)s") % {"name": job.file_name},
+        "job": job,
+        "refresh_seconds": None if job.is_finished else 3,
+        "can_preview_again": job.status == ImportJob.Status.STALE
+        and job.created_by_id == request.user.pk,
+    }
+    return TemplateResponse(request, "admin/questions/question/import_job.html", context)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def restore_view(request, model_admin, object_id, history_id):
     question = get_object_or_404(Question, pk=object_id)
     if not model_admin.has_change_permission(request, question):

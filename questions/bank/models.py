@@ -1,3 +1,4 @@
+import uuid
 from collections import defaultdict
 
 from django.conf import settings
@@ -10,6 +11,10 @@ from simple_history.models import HistoricalRecords
 
 # Lets constraints say text__length__lte (the attempt text limit, enforced by the database).
 models.TextField.register_lookup(Length)
+
+
+def normalize_newlines(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 # --- The bank ---------------------------------------------------------------------------------
@@ -107,8 +112,9 @@ class Question(models.Model):
     search_text = models.TextField(_("search text"), blank=True, default="", editable=False)
 
     objects = QuestionQuerySet.as_manager()
-    # search_text is derived: a version restores the texts, and save() derives it again.
-    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"])
+    # search_text is derived: a version restores the texts, and save() derives it again. The
+    # tags are recorded with each version, so that restoring it brings them back.
+    history = HistoricalRecords(excluded_fields=["updated_at", "search_text"], m2m_fields=["tags"])
 
     class Meta:
         ordering = ["source", "position", "id"]
@@ -130,8 +136,21 @@ class Question(models.Model):
     def __str__(self):
         return self.title
 
+    def answer_seconds(self):
+        """The practice timer's suggested time: the question's, its topic's, or the default."""
+        return (
+            self.suggested_answer_seconds
+            or self.topic.suggested_answer_seconds
+            or settings.ANSWER_TIME_SECONDS
+        )
+
     def save(self, *args, **kwargs):
         """Rebuilds search_text first: one more query (the key points), none for a new question."""
+        # One line, as every export writes it and every import requires; browsers send a
+        # textarea's line breaks as CRLF, which the importers read as LF.
+        self.title = " ".join(self.title.splitlines())
+        for name in ("prompt", "answer", "explanation"):
+            setattr(self, name, normalize_newlines(getattr(self, name)))
         update_fields = kwargs.get("update_fields")
         if update_fields is None or not SEARCHED_FIELDS.isdisjoint(update_fields):
             points = (
@@ -215,6 +234,11 @@ class KeyPoint(models.Model):
     def __str__(self):
         return self.label or self.detail[:60]
 
+    def save(self, *args, **kwargs):
+        self.label = " ".join(self.label.splitlines())  # one line, as in Question.save()
+        self.detail = normalize_newlines(self.detail)
+        super().save(*args, **kwargs)
+
     def as_pair(self):
         return (self.label, self.detail)
 
@@ -285,3 +309,87 @@ class SimilarQuestion(models.Model):
 
     def __str__(self):
         return f"{self.question} ~ {self.other} ({self.score:.2f})"
+
+
+# --- Work done by a worker (questions/bank/tasks.py) -----------------------------------------
+
+
+class ImportJob(models.Model):
+    """An uploaded file in the admin's import, from its preview to its outcome.
+
+    The preview keeps the file here (not in the session: a large bank is tens of MB); confirming
+    applies it at once or queues it for a worker (questions/bank/import_jobs.py), and the
+    outcome is recorded here for the editor's page.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Previewed, not confirmed")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Imported")
+        STALE = "stale", _("Not imported: the bank changed since the preview")
+        FAILED = "failed", _("Failed")
+
+    FINISHED = frozenset({Status.DONE, Status.STALE, Status.FAILED})
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file_name = models.CharField(_("file"), max_length=255)
+    data = models.BinaryField(_("file contents"), editable=False)
+    options = models.JSONField(_("options"), default=dict)
+    fingerprint = models.CharField(_("plan fingerprint"), max_length=64)
+    question_count = models.PositiveIntegerField(_("questions in the file"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    created_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PREVIEWED
+    )
+    counts = models.JSONField(_("counts"), null=True, blank=True)
+    errors = models.JSONField(_("errors"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.file_name} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self):
+        return self.status in self.FINISHED
+
+    def finish(self, status, *, counts=None, errors=()):
+        """Record the outcome. The file is kept only when the editor may preview it again."""
+        self.status, self.counts, self.errors = status, counts, list(errors)
+        self.finished_at = timezone.now()
+        if status != self.Status.STALE:
+            self.data = b""
+        self.save(update_fields=["status", "counts", "errors", "finished_at", "data"])
+
+
+class FailedTask(models.Model):
+    """A background task that raised, kept for editors with its traceback, whichever backend
+    ran it (questions/bank/tasks.py records it)."""
+
+    task_path = models.CharField(_("task"), max_length=200)
+    task_id = models.CharField(_("task id"), max_length=64)
+    arguments = models.JSONField(_("arguments"), default=dict)
+    exception = models.CharField(_("exception"), max_length=200, blank=True)
+    traceback = models.TextField(_("traceback"), blank=True)
+    failed_at = models.DateTimeField(_("failed"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-failed_at"]
+        verbose_name = _("failed task")
+        verbose_name_plural = _("failed tasks")
+
+    def __str__(self):
+        return f"{self.task_path} ({self.failed_at:%Y-%m-%d %H:%M})"

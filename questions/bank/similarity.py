@@ -57,9 +57,8 @@ PROBES = 12
 CANDIDATES = 200
 BATCH_SIZE = 1000
 # After an import of more than PER_QUESTION_LIMIT questions the whole bank is compared once,
-# if it has at most WHOLE_BANK_LIMIT questions (about a second); larger banks need the command.
+# by a worker (questions/bank/tasks.py), whatever its size.
 PER_QUESTION_LIMIT = 25
-WHOLE_BANK_LIMIT = 2000
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"([{_HAN}]+)|([^\W_]+)")
@@ -340,25 +339,16 @@ def schedule_update(question_id):
 
 
 def schedule_updates_after_import(question_ids):
-    """Recompute after a bulk write: question by question for a few, the whole bank at once
-    for more when the bank is small enough to take a moment. False when neither is done (the
-    caller should point to find_similar_questions)."""
+    """Recompute after a bulk write: question by question for a few, else the whole bank by a
+    worker, queued once the import has committed (a failure is a FailedTask for editors)."""
+    from questions.bank.tasks import find_similar_questions  # the tasks import this module
+
     question_ids = list(question_ids)
     if len(question_ids) <= PER_QUESTION_LIMIT:
         # Bulk writes set the search texts themselves; noted with the rest of an open block.
         edits.edited(question_ids, search_text=False)
-        return True
-    if Question.objects.count() <= WHOLE_BANK_LIMIT:
-        transaction.on_commit(_find_all_quietly)
-        return True
-    return False
-
-
-def _find_all_quietly():
-    try:
-        find_all_similar()
-    except Exception:
-        logger.exception("similarity recomputation failed")
+    else:
+        transaction.on_commit(find_similar_questions.enqueue)
 
 
 def _update_quietly(question_id):

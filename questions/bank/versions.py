@@ -1,4 +1,5 @@
 import difflib
+from collections import defaultdict
 
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -8,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from questions.bank import edits, importing, similarity
-from questions.bank.models import KeyPoint, Question, Topic
+from questions.bank.models import KeyPoint, Question, Tag, Topic
 
 # Key points moved out of the way while positions are rewritten (positions are unique).
 PARKING_OFFSET = 1_000_000
@@ -27,6 +28,7 @@ FIELD_LABELS = {
     "topic": gettext_lazy("topic"),
     "tags": gettext_lazy("tags"),
     "key_points": gettext_lazy("key points"),
+    "phrasings": gettext_lazy("accepted phrasings"),
 }
 
 
@@ -95,8 +97,40 @@ def _create_history(manager, instances, *, created, user, reason, date):
     for instance in instances:
         # bulk_history_create() credits the request's user unless the instance names one.
         instance._history_user = user
-    manager.bulk_history_create(
+    return manager.bulk_history_create(
         instances, update=not created, default_change_reason=reason, default_date=date
+    )
+
+
+def _tag_history_model():
+    """The history of Question.tags (HistoricalRecords' m2m_fields): tag ids per version."""
+    return Question.history.model._meta.apps.get_model("questions", "HistoricalQuestion_tags")
+
+
+def _current_tags(question_ids):
+    """{question id: {tag id: id of the row linking them}}"""
+    tags = defaultdict(dict)
+    rows = Question.tags.through.objects.filter(question_id__in=question_ids)
+    for pk, question_id, tag_id in rows.values_list("pk", "question_id", "tag_id"):
+        tags[question_id][tag_id] = pk
+    return tags
+
+
+def _recorded_tags(records):
+    tags = defaultdict(set)
+    rows = _tag_history_model().objects.filter(history_id__in=[r.history_id for r in records])
+    for history_id, tag_id in rows.values_list("history_id", "tag_id"):
+        tags[history_id].add(tag_id)
+    return tags
+
+
+def _record_tags(records, tags):
+    """bulk_history_create() writes no m2m rows: the versions' tags are written here."""
+    model = _tag_history_model()
+    model.objects.bulk_create(
+        model(id=row_id, history_id=record.history_id, question_id=record.id, tag_id=tag_id)
+        for record in records
+        for tag_id, row_id in sorted(tags[record.id].items())
     )
 
 
@@ -111,6 +145,7 @@ def sync_history(question_ids, *, reason=SNAPSHOT_REASON, user=None):
     """
     question_ids = list(question_ids)
     now = timezone.now()
+    tags = _current_tags(question_ids)
     for model, rows, records in (
         (Question, Question.objects.filter(pk__in=question_ids), {"id__in": question_ids}),
         (
@@ -123,13 +158,24 @@ def sync_history(question_ids, *, reason=SNAPSHOT_REASON, user=None):
         fields = [field.attname for field in manager.model.tracked_fields]
         latest = _latest_records(manager.filter(**records))
         rows = list(rows)
+        retagged = set()
+        if model is Question:
+            recorded = _recorded_tags(latest.values())
+            retagged = {
+                pk for pk, record in latest.items() if recorded[record.history_id] != set(tags[pk])
+            }
         for created in (True, False):
             changed = [
                 row
                 for row in rows
-                if (row.pk not in latest) == created and _differs(row, latest.get(row.pk), fields)
+                if (row.pk not in latest) == created
+                and (row.pk in retagged or _differs(row, latest.get(row.pk), fields))
             ]
-            _create_history(manager, changed, created=created, user=user, reason=reason, date=now)
+            history = _create_history(
+                manager, changed, created=created, user=user, reason=reason, date=now
+            )
+            if model is Question:
+                _record_tags(history or [], tags)
         present = {row.pk for row in rows}
         manager.model.objects.bulk_create(
             manager.model(
@@ -144,17 +190,18 @@ def sync_history(question_ids, *, reason=SNAPSHOT_REASON, user=None):
         )
 
 
-def apply_with_history(plan, user, file_name):
-    """apply_plan(), plus the history its bulk writes skip; then the near-duplicates are
-    recomputed after commit. Call inside a transaction. Returns the counts, and whether the
-    near-duplicates will be recomputed."""
+def apply_with_history(plan, user, file_name, *, progress=None):
+    """apply_plan(), plus the history its bulk writes skip, credited to user (None: the
+    system, as on the command line); then the near-duplicates are recomputed after commit.
+    Call inside a transaction. Returns the counts."""
     updated = [item.question.pk for item in plan.items if item.action == importing.UPDATE]
     sync_history(updated)
-    counts = importing.apply_plan(plan)
+    counts = importing.apply_plan(plan, progress=progress)
     keys = [item.parsed.external_key for item in plan.items if item.action != importing.UNCHANGED]
     touched = list(Question.objects.filter(external_key__in=keys).values_list("pk", flat=True))
     sync_history(touched, reason=_("Imported from %(name)s") % {"name": file_name}, user=user)
-    return counts, similarity.schedule_updates_after_import(touched)
+    similarity.schedule_updates_after_import(touched)
+    return counts
 
 
 def next_version(version):
@@ -239,6 +286,10 @@ def restore_version(question, version, user):
         reason = _("Restored the version of %(when)s") % {"when": when}
         question._history_user = user
         question._change_reason = reason
+        # The tags first, without a version of their own: the save records them with the rest.
+        question.skip_history_when_saving = True
+        question.tags.set(tags_of_version(version))
+        del question.skip_history_when_saving
         question.save()
 
         current = {point.pk: point for point in question.key_points.all()}
@@ -274,6 +325,12 @@ def restore_version(question, version, user):
     return question
 
 
+def tags_of_version(version):
+    """The tags the question had in this version, those that still exist."""
+    ids = version.tags.values_list("tag_id", flat=True)
+    return list(Tag.objects.filter(pk__in=list(ids)))
+
+
 def _version_changes(question, version):
     """What restoring would change, in describe_changes()'s input form (old = now)."""
     changes = {}
@@ -292,4 +349,8 @@ def _version_changes(question, version):
     ]
     if now_points != then_points:
         changes["key_points"] = (now_points, then_points)
+    now_tags = sorted(tag.name for tag in question.tags.all())
+    then_tags = sorted(tag.name for tag in tags_of_version(version))
+    if now_tags != then_tags:
+        changes["tags"] = (now_tags, then_tags)
     return changes

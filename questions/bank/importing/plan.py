@@ -53,11 +53,14 @@ COPIED_FIELDS = ["title", "prompt", "answer", "explanation", "language", "source
 OPTIONAL_FIELDS = ["difficulty", "is_published"]
 
 
-def plan_import(parsed):
+def plan_import(parsed, *, for_update=False):
     """What importing the parsed questions would do, without writing.
 
-    Queries: the topics, then per BATCH_SIZE questions the existing ones by external key,
-    their key points and their tags.
+    for_update: inside the transaction that will apply the plan, lock the existing questions
+    (SELECT … FOR UPDATE on PostgreSQL; SQLite's write transaction locks the whole database),
+    so that an admin save in progress is waited for and read, and none can slip in before the
+    plan is written. Queries: the topics, then per BATCH_SIZE questions the existing ones by
+    external key, their key points and their tags.
     """
     errors = list(_duplicates_across_files(parsed))
     if errors:
@@ -73,6 +76,8 @@ def plan_import(parsed):
             .select_related("topic")
             .defer("search_text")
         )
+        if for_update:
+            questions = questions.select_for_update(of=("self",))
         existing.update((question.external_key, question) for question in questions)
         # Plain values rather than prefetch_related(): building a model instance and a related
         # manager per row was most of the time of a large re-import.

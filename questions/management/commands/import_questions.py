@@ -1,13 +1,12 @@
+from pathlib import Path
+
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from questions.bank import similarity
-from questions.bank.importing.apply import apply_plan
 from questions.bank.importing.parse import read_files
 from questions.bank.importing.plan import plan_import, summary_line
-from questions.bank.importing.records import BATCH_SIZE, ImportFileError
-from questions.bank.models import Question
-from questions.bank.importing import CREATE, UPDATE
+from questions.bank.importing.records import BATCH_SIZE, CREATE, UPDATE, ImportFileError
+from questions.bank.versions import apply_with_history
 
 
 class Command(BaseCommand):
@@ -20,7 +19,10 @@ class Command(BaseCommand):
         "--source and --language apply to every question; without them the file says, else the "
         "source and topic are the file name and the language is zh-hans for CJK text, else en. "
         "Every file is checked before anything is written, and all are imported in one "
-        "transaction: any error (reported as PATH:LINE: problem) imports nothing."
+        "transaction: any error (reported as PATH:LINE: problem) imports nothing. Each change "
+        "is in the questions' edit history, by the system, with the file names. "
+        "--skip-existing creates the missing questions only and leaves every existing one as "
+        "it is (load_sample_bank uses it, so that it never undoes an editor's change)."
     )
 
     def add_arguments(self, parser):
@@ -36,6 +38,11 @@ class Command(BaseCommand):
             "--source", metavar="LABEL", help="Source label and key prefix (default: file stem)."
         )
         parser.add_argument("--language", metavar="CODE", help="e.g. zh-hans or en.")
+        parser.add_argument(
+            "--skip-existing",
+            action="store_true",
+            help="Create what is missing; leave the questions that exist alone, and list them.",
+        )
 
     def handle(self, *args, **options):
         if options["topic_slug"] and not options["topic"]:
@@ -48,14 +55,24 @@ class Command(BaseCommand):
                 topic_slug=options["topic_slug"],
                 language=options["language"],
             )
-            # Planning reads what applying writes: both in one transaction.
+            # Planning reads what applying writes: both in one transaction, the questions it
+            # changes locked until it commits.
             with transaction.atomic():
-                plan = plan_import(parsed)
+                plan = plan_import(parsed, for_update=not options["dry_run"])
+                skipped = []
+                if options["skip_existing"]:
+                    skipped = [item for item in plan.items if item.action != CREATE]
+                    plan.items = [item for item in plan.items if item.action == CREATE]
                 if options["dry_run"]:
                     counts = plan.counts
                 else:
-                    counts = apply_plan(plan, progress=self.progress(len(parsed)))
-                    similarity_done = self.update_similarity(plan)
+                    names = ", ".join(Path(path).name for path in options["paths"])
+                    counts = apply_with_history(
+                        plan,
+                        None,
+                        f"{names} (manage.py import_questions)",
+                        progress=self.progress(len(parsed)),
+                    )
         except ImportFileError as error:
             raise CommandError(str(error)) from error
 
@@ -65,18 +82,21 @@ class Command(BaseCommand):
                     fields = f": {', '.join(item.changes)}" if item.changes else ""
                     self.stdout.write(f"{item.action} {item.parsed.external_key}{fields}")
         self.stdout.write(summary_line(counts))
+        if skipped:
+            self.report_skipped(skipped)
         if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
-        elif not similarity_done:
-            self.stdout.write("Run find_similar_questions to refresh the near-duplicate scores.")
 
-    def update_similarity(self, plan):
-        """Bulk writes send no signals: recompute near-duplicates of what changed, after commit."""
-        keys = [item.parsed.external_key for item in plan.items if item.action in (CREATE, UPDATE)]
-        if not keys:
-            return True
-        changed = Question.objects.filter(external_key__in=keys).values_list("pk", flat=True)
-        return similarity.schedule_updates_after_import(changed)
+    def report_skipped(self, skipped):
+        differing = [item for item in skipped if item.action == UPDATE]
+        self.stdout.write(
+            f"skipped {len(skipped)} that exist already, {len(differing)} of them different "
+            "from the file (edited since, or the file changed): left as they are"
+        )
+        for item in differing:
+            self.stdout.write(f"  kept {item.parsed.external_key}: {', '.join(item.changes)}")
+        if differing:
+            self.stdout.write("Import the file without --skip-existing to take its version.")
 
     def progress(self, total):
         if total < BATCH_SIZE:

@@ -11,8 +11,11 @@ SAMPLE_BANK = Path(questions.__file__).resolve().parent / "data" / "pretrained-m
 class Command(BaseCommand):
     help = (
         "Load the bundled sample bank (questions/data/pretrained-models.md: 30 questions on "
-        "pre-trained models) into the topic 预训练模型 (slug pretrained-models). Running it again "
-        "only updates what changed."
+        "pre-trained models) into the topic 预训练模型 (slug pretrained-models). It creates the "
+        "questions that are missing and leaves every existing one as it is, edited or not, "
+        "listing those that differ from the file: running it again (make run, the container's "
+        "start) never undoes an editor's change. To take the file's version on purpose, import "
+        "it with import_questions (same options, without --skip-existing)."
     )
 
     def add_arguments(self, parser):
@@ -28,6 +31,7 @@ class Command(BaseCommand):
             topic_slug="pretrained-models",
             source="pretrained-models",
             language="zh-hans",
+            skip_existing=True,
             dry_run=options["dry_run"],
             verbosity=options["verbosity"],
             stdout=self.stdout,
