@@ -49,11 +49,13 @@ run: install translations
 test: install-dev translations browser-deps
 	$(BIN)/pytest
 
-# The browser tests' Debian chromium (installed as root or with sudo, else how to is printed) and
-# axe-core (npm, into the git-ignored var/node); each script returns at once when it is there.
+# The browser tests' Debian chromium (installed as root or with sudo, else how to is printed),
+# axe-core (npm, into the git-ignored var/node), and Java for the W3C Nu checker of
+# tests/test_html_valid.py; each script returns at once when it is there.
 browser-deps:
 	@scripts/ensure-chromium.sh
 	@scripts/ensure-axe.sh
+	@scripts/ensure-java.sh
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -11,10 +11,10 @@ does for every page.
 
 from django.shortcuts import render
 from django.urls import path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 
-@require_GET
+@require_safe
 def ceiling(request):
     return render(request, "bench/ceiling.html")
 

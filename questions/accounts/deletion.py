@@ -18,7 +18,7 @@ DELETE_ATTEMPTS_PER_HOUR = 10
 # --- Account ----------------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 @never_cache
 def account_delete(request):

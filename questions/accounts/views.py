@@ -22,7 +22,7 @@ def _safe_next(request, fallback):
     return target if target and allowed else fallback
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("questions:practice")
@@ -45,7 +45,7 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def study_settings(request):
     profile = profile_for(request.user)

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from questions.progress import stats
 from questions.study.models import Attempt, Rating, profile_for
@@ -119,7 +119,7 @@ def _csv_lines(user):
         yield writer.writerow([record[column] for column in EXPORT_COLUMNS])
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def export_csv(request):
@@ -148,7 +148,7 @@ def _json_chunks(user, exported_at, batch_size=200):
     yield "".join(batch) + "\n]}\n"
 
 
-@require_GET
+@require_safe
 @login_required
 @never_cache
 def export_json(request):

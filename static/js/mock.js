@@ -35,6 +35,9 @@
       var left = Math.ceil((end - Date.now()) / 1000);
       var box = timer.closest(".mock-timer") || timer;
       if (left <= 0) {
+        // "Time is up" replaces "Time left: 0:00", label and all.
+        var label = box.querySelector("[data-timer-label]");
+        if (label) label.hidden = true;
         timer.textContent = timer.dataset.expiredText;
         box.classList.add("expired");
         announce(timer, "expiredText");
