@@ -35,7 +35,6 @@ from questions.bank.models import (
     Topic,
 )
 from questions.bank.quality import question_quality, with_admin_stats
-from questions.validation import BoundedSearchAdmin, id_or_404
 
 # --- Forms --------------------------------------------------------------------------------------
 
@@ -59,7 +58,7 @@ class QuestionForm(UnixNewlines, ModelForm):
 
 
 class KeyPointForm(UnixNewlines, ModelForm):
-    text_fields = ("detail", "phrasings")
+    text_fields = ("detail",)
 
 
 # --- Key points ---------------------------------------------------------------------------------
@@ -95,7 +94,7 @@ class KeyPointInline(admin.TabularInline):
     model = KeyPoint
     form = KeyPointForm
     formset = KeyPointFormSet
-    fields = ["position", "label", "detail", "phrasings"]
+    fields = ["position", "label", "detail"]
     ordering = ["position"]
     extra = 1
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2})}}
@@ -145,7 +144,7 @@ class NearDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
+class QuestionAdmin(SimpleHistoryAdmin):
     form = QuestionForm
     list_display = [
         "title",
@@ -247,7 +246,6 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
         return True
 
     def history_view(self, request, object_id, extra_context=None):
-        id_or_404(object_id)  # simple_history queries it as a number: ValueError otherwise
         extra_context = {
             **(extra_context or {}),
             "can_restore": self.has_change_permission(request),
@@ -257,7 +255,6 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
-        object_id, version_id = id_or_404(object_id), id_or_404(version_id)
         version = Question.history.filter(id=object_id, history_id=version_id).first()
         if version is not None:
             extra_context = {
@@ -407,7 +404,7 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(BoundedSearchAdmin, admin.ModelAdmin):
+class TopicAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "position", "question_count", "published_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -434,7 +431,7 @@ class TopicAdmin(BoundedSearchAdmin, admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(BoundedSearchAdmin, admin.ModelAdmin):
+class TagAdmin(admin.ModelAdmin):
     list_display = ["name", "question_count"]
     search_fields = ["name"]
 
@@ -452,7 +449,7 @@ class TagAdmin(BoundedSearchAdmin, admin.ModelAdmin):
 
 
 @admin.register(QuestionReport)
-class QuestionReportAdmin(BoundedSearchAdmin, admin.ModelAdmin):
+class QuestionReportAdmin(admin.ModelAdmin):
     list_display = [
         "question",
         "kind",
@@ -516,7 +513,7 @@ class QuestionReportAdmin(BoundedSearchAdmin, admin.ModelAdmin):
 
 
 @admin.register(SimilarQuestion)
-class SimilarQuestionAdmin(BoundedSearchAdmin, admin.ModelAdmin):
+class SimilarQuestionAdmin(admin.ModelAdmin):
     list_display = ["question", "other", "score", "computed_at"]
     list_select_related = ["question", "other"]
     search_fields = ["question__title", "other__title"]
