@@ -58,7 +58,7 @@ class QuestionForm(UnixNewlines, ModelForm):
 
 
 class KeyPointForm(UnixNewlines, ModelForm):
-    text_fields = ("detail",)
+    text_fields = ("detail", "phrasings")
 
 
 # --- Key points ---------------------------------------------------------------------------------
@@ -94,7 +94,7 @@ class KeyPointInline(admin.TabularInline):
     model = KeyPoint
     form = KeyPointForm
     formset = KeyPointFormSet
-    fields = ["position", "label", "detail"]
+    fields = ["position", "label", "detail", "phrasings"]
     ordering = ["position"]
     extra = 1
     formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2})}}

@@ -211,6 +211,11 @@ class Question(models.Model):
             cls.objects.bulk_update(changed, ["search_text"])
 
 
+def phrasing_lines(text):
+    """A key point's accepted phrasings: one per line of its field, blank lines left out."""
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
 class KeyPoint(models.Model):
     question = models.ForeignKey(
         Question, on_delete=models.CASCADE, related_name="key_points", verbose_name=_("question")
@@ -218,6 +223,14 @@ class KeyPoint(models.Model):
     position = models.PositiveIntegerField(_("position"))
     label = models.CharField(_("label"), max_length=200, blank=True)
     detail = models.TextField(_("detail"), blank=True)
+    phrasings = models.TextField(
+        _("accepted phrasings"),
+        blank=True,
+        help_text=_(
+            "One accepted phrasing per line: a synonym, an abbreviation or an English form. "
+            "An answer that uses one is counted as covering the point, as if it used the label."
+        ),
+    )
 
     history = HistoricalRecords()
 
@@ -241,6 +254,13 @@ class KeyPoint(models.Model):
 
     def as_pair(self):
         return (self.label, self.detail)
+
+    def phrasing_list(self):
+        return phrasing_lines(self.phrasings)
+
+    def as_scored(self):
+        """(label, detail, phrasings): what the coverage estimate scores an answer against."""
+        return (self.label, self.detail, self.phrasing_list())
 
 
 class ReportKind(models.TextChoices):

@@ -171,7 +171,7 @@ def answer(session, item_id, text, now) -> tuple[MockItem, MockItem | None]:
         raise MockError(_("This question was already answered. Go on with the current one."))
     if item.started_at is None:
         raise MockError(_("This question has not been shown yet. Reload the page."))
-    points = [point.as_pair() for point in item.question.key_points.all()]
+    points = [point.as_scored() for point in item.question.key_points.all()]
     coverage = overall_coverage(score_key_points(text, points)) if points else None
     overtime = now > item.deadline
     # Conditional, so that a double submit cannot overwrite the first answer.

@@ -144,7 +144,7 @@ def _session_context(session, item, now, form=None):
 
 def _report_row(item):
     points = list(item.question.key_points.all())
-    scores = score_key_points(item.text, [point.as_pair() for point in points]) if points else []
+    scores = score_key_points(item.text, [point.as_scored() for point in points]) if points else []
     return {
         "item": item,
         "question": item.question,

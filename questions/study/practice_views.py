@@ -332,7 +332,7 @@ def reveal(request, pk):
         return _render(request, context)
 
     text = form.cleaned_data["text"]
-    scores = score_key_points(text, [point.as_pair() for point in key_points])
+    scores = score_key_points(text, [point.as_scored() for point in key_points])
     coverage = overall_coverage(scores)
     card = ReviewCard.objects.filter(user=request.user, question=question).first()
     profile = profile_for(request.user)
@@ -388,7 +388,7 @@ def grade(request, pk):
 
     now = timezone.now()
     text = form.cleaned_data["text"]
-    coverage = overall_coverage(score_key_points(text, [p.as_pair() for p in key_points]))
+    coverage = overall_coverage(score_key_points(text, [p.as_scored() for p in key_points]))
     shown_at = datetime.fromtimestamp(payload["t"], tz=UTC)
     try:
         attempt, card = scheduling.record_grade(
