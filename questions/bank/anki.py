@@ -1,9 +1,11 @@
 """Questions as an Anki deck package (.apkg), built with genanki.
 
 One note per question, in a deck per topic ("Interview prep::<topic>"). The front is the
-prompt; the back adds the reference answer and the explanation, rendered from markdown as the
-site renders them. Note ids come from the external key, so importing a newer export into
-Anki updates the notes instead of duplicating them.
+prompt; the back adds the reference answer and the explanation, rendered from markdown and
+sanitised as the site renders them. Anki shows every field as HTML, so the plain-text ones
+(key, title, topic) are escaped, as the site's templates escape them. Note ids come from the
+external key, so importing a newer export into Anki updates the notes instead of duplicating
+them.
 """
 
 import hashlib
@@ -16,6 +18,7 @@ import zipfile
 from pathlib import Path
 
 import genanki
+from django.utils.html import escape
 
 from questions.rendering import render_markdown
 
@@ -80,12 +83,12 @@ def build_package(questions):
             genanki.Note(
                 model=MODEL,
                 fields=[
-                    question.external_key,
-                    question.title,
+                    escape(question.external_key),
+                    escape(question.title),
                     render_markdown(question.prompt),
                     render_markdown(question.answer),
                     render_markdown(question.explanation),
-                    topic.name,
+                    escape(topic.name),
                 ],
                 guid=genanki.guid_for(question.external_key),
                 tags=sorted(set(tags)),

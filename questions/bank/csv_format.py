@@ -13,6 +13,10 @@ list, as in markdown. Empty cells mean what a missing JSON field means: the file
 questions.bank.importing reads markdown and JSON only, so a CSV file is turned into that JSON
 (one question per line) and checked by the same parser; its errors are mapped back to the CSV
 lines they are about.
+
+Spreadsheets run a cell that starts with = + - @ as a formula: every text cell is written
+through spreadsheets.protect() (a leading apostrophe) and read through unprotect(), so that an
+export opens safely and imports back unchanged.
 """
 
 import csv
@@ -20,6 +24,7 @@ import io
 import json
 import re
 
+from questions import spreadsheets
 from questions.bank.importing.parse import parse_file
 from questions.bank.importing.records import JSON_FORMAT, JSON_VERSION, ImportFileError
 
@@ -121,7 +126,7 @@ def _question_from_row(path, line, header, row, number, errors):
     if len(row) != len(header):
         errors.append((path, line, f"expected {len(header)} cells, found {len(row)}"))
         return None
-    cells = dict(zip(header, row, strict=True))
+    cells = dict(zip(header, map(spreadsheets.unprotect, row), strict=True))
     question = {name: cells[name] for name in TEXT_COLUMNS if cells.get(name, "").strip()}
     for name in REQUIRED_COLUMNS:
         question.setdefault(name, "")
@@ -219,24 +224,23 @@ def to_csv(questions):
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for question in questions:
-        writer.writerow(
-            [
-                question.external_key,
-                question.topic.name,
-                question.topic.slug,
-                question.title,
-                question.prompt,
-                question.answer,
-                question.explanation,
-                question.difficulty,
-                question.language,
-                question.source,
-                question.position,
-                "yes" if question.is_published else "no",
-                ", ".join(sorted(tag.name for tag in question.tags.all())),
-                format_key_points(point.as_pair() for point in question.key_points.all()),
-            ]
-        )
+        cells = [
+            question.external_key,
+            question.topic.name,
+            question.topic.slug,
+            question.title,
+            question.prompt,
+            question.answer,
+            question.explanation,
+            question.difficulty,
+            question.language,
+            question.source,
+            question.position,
+            "yes" if question.is_published else "no",
+            ", ".join(sorted(tag.name for tag in question.tags.all())),
+            format_key_points(point.as_pair() for point in question.key_points.all()),
+        ]
+        writer.writerow([spreadsheets.protect(str(cell)) for cell in cells])
     return buffer.getvalue()
 
 

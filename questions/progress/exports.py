@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from questions import spreadsheets
 from questions.progress import stats
 from questions.study.models import Attempt, Rating, profile_for
 
@@ -94,17 +95,7 @@ class _Echo:
         return value
 
 
-# A cell starting with one of these is run as a formula by spreadsheet programs.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 _TEXT_COLUMNS = ("question_key", "question_title", "topic", "answer")
-
-
-def _spreadsheet_safe(value):
-    if value and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _csv_lines(user):
@@ -115,7 +106,7 @@ def _csv_lines(user):
         record["ticked"] = " ".join(map(str, record["ticked"]))
         record["missed"] = " ".join(map(str, record["missed"]))
         for column in _TEXT_COLUMNS:
-            record[column] = _spreadsheet_safe(record[column])
+            record[column] = spreadsheets.protect(record[column])
         yield writer.writerow([record[column] for column in EXPORT_COLUMNS])
 
 
