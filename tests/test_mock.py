@@ -452,6 +452,19 @@ class TestReport:
         assert card.reps == 1
         assert card.due > attempt.created_at
 
+    def test_a_graded_item_shows_the_points_the_user_ticked_as_history_does(
+        self, alice_client, alice, finished
+    ):
+        item = finished.items.get(position=1)  # the good answer: the estimate covers every point
+        grade(alice_client, finished, item, rating=2, ticked=[3])
+        body = alice_client.get(finished.get_absolute_url()).content.decode()
+        section = body[body.index('id="item-1"') : body.index('id="item-2"')]
+        assert section.count("coverage-mark covered") == 1
+        assert section.count("coverage-mark missed") == 3
+        item.refresh_from_db()
+        history = alice_client.get(item.attempt.get_absolute_url()).content.decode()
+        assert history.count('class="ticked"') == 1
+
     def test_grading_updates_an_existing_card(self, alice_client, alice, finished):
         item = finished.items.get(position=2)
         existing = card(alice, item.question, due=timezone.now() - timedelta(days=1), reps=4)

@@ -16,7 +16,7 @@ from questions.bank.models import (
     QuestionReport,
     ReportStatus,
 )
-from questions.study.models import Attempt, Rating
+from questions.study.models import Attempt, Rating, point_results
 
 # --- Statistics ---------------------------------------------------------------------------------
 
@@ -68,19 +68,13 @@ def question_quality(question):
         average_coverage=Avg("coverage"),
     )
     seen, missed = Counter(), Counter()
-    for ticked, snapshot in attempts.values_list("ticked", "key_points_snapshot").iterator(
+    for snapshot, ticked in attempts.values_list("key_points_snapshot", "ticked").iterator(
         chunk_size=2000
     ):
-        ticked = set(ticked or [])
-        for point in snapshot or []:
-            try:
-                position, label, detail = point
-            except (TypeError, ValueError):
-                continue  # a malformed snapshot says nothing
-            name = label or str(detail)[:60]
+        for point in point_results(snapshot, ticked):
+            name = point.label or point.detail[:60]
             seen[name] += 1
-            if position not in ticked:
-                missed[name] += 1
+            missed[name] += not point.ticked
     figures["most_missed"] = [
         {"label": name, "missed": count, "seen": seen[name], "rate": count / seen[name]}
         for name, count in sorted(missed.items(), key=lambda item: (-item[1], item[0]))[:3]

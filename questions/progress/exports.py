@@ -8,8 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from questions import spreadsheets
-from questions.progress import stats
-from questions.study.models import Attempt, Rating, profile_for
+from questions.study.models import Attempt, Rating, point_results, profile_for
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -68,7 +67,11 @@ def _export_rows(user):
             "grade": Rating(row["rating"]).name.lower(),
             "coverage": row["coverage"],
             "ticked": list(row["ticked"] or []),
-            "missed": stats.missed_positions(row["key_points_snapshot"], row["ticked"]),
+            "missed": [
+                point.position
+                for point in point_results(row["key_points_snapshot"], row["ticked"])
+                if not point.ticked
+            ],
             "hints_used": row["hints_used"],
             "time_spent_seconds": (
                 round(row["time_spent"].total_seconds(), 3) if row["time_spent"] else None

@@ -82,7 +82,7 @@ def _get_attempt_for_user(request, pk):
 def attempt_detail(request, pk):
     attempt = _get_attempt_for_user(request, pk)
     profile = profile_for(request.user)
-    points = stats.checklist(attempt.key_points_snapshot, attempt.ticked)
+    points = attempt.point_results()
     context = {
         "attempt": attempt,
         "question": attempt.question,

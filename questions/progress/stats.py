@@ -15,12 +15,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db import NotSupportedError, connection
-from django.db.models import Avg, Count, F, Func, IntegerField, Max, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
 from django.db.models.functions import TruncDate
 
 from questions.bank.models import Question, Topic
-from questions.study.models import Attempt, ReviewCard
+from questions.study.models import Attempt, ReviewCard, point_results
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 14
@@ -301,62 +300,27 @@ def dashboard_key(user, profile, now, language) -> str:
 # --- Key points missed ------------------------------------------------------------------------
 
 
-class MissedPointCount(Func):
-    """How many key points of an attempt's snapshot are not in its ticked list (SQLite, PostgreSQL).
-
-    A correlated subquery over the two JSON arrays of the same row, so it costs no extra query.
-    """
-
-    output_field = IntegerField()
-
-    def __init__(self, snapshot="key_points_snapshot", ticked="ticked", **extra):
-        super().__init__(F(snapshot), F(ticked), **extra)
-
-    def _compile(self, compiler, connection, template):
-        snapshot, ticked = (compiler.compile(arg) for arg in self.get_source_expressions())
-        sql = template % {"snapshot": snapshot[0], "ticked": ticked[0]}
-        return sql, (*snapshot[1], *ticked[1])
-
-    def as_sqlite(self, compiler, connection, **extra):
-        template = (
-            "(SELECT COUNT(*) FROM json_each(%(snapshot)s) AS kp"
-            " WHERE json_extract(kp.value, '$[0]') NOT IN"
-            " (SELECT t.value FROM json_each(%(ticked)s) AS t))"
-        )
-        return self._compile(compiler, connection, template)
-
-    def as_postgresql(self, compiler, connection, **extra):
-        template = (
-            "(SELECT COUNT(*) FROM jsonb_array_elements(%(snapshot)s) AS kp(value)"
-            " WHERE NOT (%(ticked)s @> jsonb_build_array(kp.value -> 0)))"
-        )
-        return self._compile(compiler, connection, template)
-
-    def as_sql(self, compiler, connection, **extra):
-        raise NotSupportedError("MissedPointCount supports SQLite and PostgreSQL only.")
-
-
-def questions_with_missed_points(user, limit=None):
+def questions_with_missed_points(user, limit=None) -> list[int]:
     """Ids of published questions whose latest attempt missed a key point, most recent first.
 
-    A lazy values_list queryset: one query when evaluated, and usable as a subquery
-    (`Question.objects.filter(pk__in=questions_with_missed_points(user, 20))`). Each published
-    question looks up its latest attempt by this user through the (user, question, created_at)
-    index, so the cost follows the bank's size, not the history's.
+    One query: the latest attempt of each published question the user answered, each found
+    through the (user, question, created_at) index, so the cost follows the bank's size, not
+    the history's. Which points were missed is Attempt.point_results(), read in Python.
     """
     latest = Attempt.objects.filter(user=user, question=OuterRef("pk")).order_by(
         "-created_at", "-id"
     )
-    ids = (
-        Question.objects.published()
-        .annotate(
-            latest_at=Subquery(latest.values("created_at")[:1]),
-            latest_missed=Subquery(latest.annotate(missed=MissedPointCount()).values("missed")[:1]),
-        )
-        .filter(latest_missed__gt=0)
-        .order_by("-latest_at", "-pk")
-        .values_list("pk", flat=True)
+    latest_ids = Question.objects.published().values(latest_id=Subquery(latest.values("id")[:1]))
+    rows = (
+        Attempt.objects.filter(pk__in=latest_ids)
+        .order_by("-created_at", "-question_id")
+        .values_list("question_id", "key_points_snapshot", "ticked")
     )
+    ids = [
+        question_id
+        for question_id, snapshot, ticked in rows
+        if any(not point.ticked for point in point_results(snapshot, ticked))
+    ]
     return ids[:limit] if limit is not None else ids
 
 
@@ -375,108 +339,46 @@ class MissedPoint:
         return self.label or self.detail
 
 
-_POINT_ROWS = {
-    # One row per (attempt, key point of its snapshot), and whether that point was ticked.
-    "sqlite": """
-        SELECT a.question_id AS question_id, q.title AS title,
-               json_extract(kp.value, '$[0]') AS position,
-               json_extract(kp.value, '$[1]') AS label,
-               json_extract(kp.value, '$[2]') AS detail,
-               json_extract(kp.value, '$[0]') IN
-                   (SELECT t.value FROM json_each(a.ticked) AS t) AS ticked
-        FROM questions_attempt AS a
-        JOIN questions_question AS q ON q.id = a.question_id,
-             json_each(a.key_points_snapshot) AS kp
-        WHERE a.id IN ({recent}) AND q.is_published
-    """,
-    "postgresql": """
-        SELECT a.question_id AS question_id, q.title AS title,
-               (kp.value ->> 0)::integer AS position,
-               kp.value ->> 1 AS label,
-               kp.value ->> 2 AS detail,
-               a.ticked @> jsonb_build_array(kp.value -> 0) AS ticked
-        FROM questions_attempt AS a
-        JOIN questions_question AS q ON q.id = a.question_id
-        CROSS JOIN LATERAL jsonb_array_elements(a.key_points_snapshot) AS kp(value)
-        WHERE a.id IN ({recent}) AND q.is_published
-    """,
-}
-
-# The attempts whose checklists are counted: the latest ones, through the (user, -created_at)
-# index, so that the cost stays flat however long the history grows.
-_RECENT_ATTEMPTS = """
-    SELECT id FROM questions_attempt WHERE user_id = %s ORDER BY created_at DESC, id DESC LIMIT %s
-"""
-
-_MOST_MISSED = """
-    SELECT question_id, title, position, label, detail, missed, seen FROM (
-        SELECT question_id, title, position,
-               MAX(label) AS label, MAX(detail) AS detail,
-               SUM(CASE WHEN ticked THEN 0 ELSE 1 END) AS missed, COUNT(*) AS seen
-        FROM ({rows}) AS point_rows
-        GROUP BY question_id, title, position
-    ) AS per_point
-    WHERE missed > 0
-    ORDER BY missed DESC, missed * 1.0 / seen DESC, question_id, position
-    LIMIT %s
-"""
-
-
 def most_missed_points(user, limit: int = 10, window: int = MISSED_POINTS_WINDOW):
     """The key points left unticked most often in the user's latest `window` attempts.
 
-    One query: the database expands each attempt's snapshot and groups by (question,
-    position); only `limit` MissedPoint rows come back. Labels are taken from the snapshots.
+    One query through the (user, -created_at) index, so the cost stays flat however long the
+    history grows; the checklists are read by Attempt.point_results(). Points are counted
+    per (question, position), with the labels of their latest snapshot.
     """
-    try:
-        rows_sql = _POINT_ROWS[connection.vendor].format(recent=_RECENT_ATTEMPTS)
-    except KeyError as error:
-        raise NotSupportedError(
-            "most_missed_points supports SQLite and PostgreSQL only."
-        ) from error
-    with connection.cursor() as cursor:
-        cursor.execute(_MOST_MISSED.format(rows=rows_sql), [user.pk, window, limit])
-        return [MissedPoint(*row) for row in cursor.fetchall()]
-
-
-# --- One attempt ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    position: int
-    label: str
-    detail: str
-    ticked: bool
-
-
-def checklist(snapshot, ticked) -> list[ChecklistItem]:
-    """An attempt's key points as they were when it was graded, each ticked or missed.
-
-    Tolerates snapshots written by hand or by older code: entries that are not
-    [position, label, detail] lists are skipped.
-    """
-    ticked = {value for value in ticked or [] if isinstance(value, int)}
-    items = []
-    for entry in snapshot or []:
-        if not isinstance(entry, list | tuple) or not entry or not isinstance(entry[0], int):
-            continue
-        position, label, detail = (*entry, "", "")[:3]
-        items.append(
-            ChecklistItem(position, str(label or ""), str(detail or ""), position in ticked)
+    rows = (
+        Attempt.objects.filter(user=user)
+        .newest_first()
+        .values_list("question_id", "key_points_snapshot", "ticked")[:window]
+    )
+    seen, missed, latest = Counter(), Counter(), {}
+    for question_id, snapshot, ticked in rows:
+        for point in point_results(snapshot, ticked):
+            key = (question_id, point.position)
+            latest.setdefault(key, point)
+            seen[key] += 1
+            missed[key] += not point.ticked
+    titles = dict(
+        Question.objects.published()
+        .filter(pk__in={question_id for question_id, _position in missed})
+        .values_list("pk", "title")
+    )
+    ranked = sorted(
+        (key for key, count in missed.items() if count and key[0] in titles),
+        key=lambda key: (-missed[key], -missed[key] / seen[key], key),
+    )
+    return [
+        MissedPoint(
+            question_id=question_id,
+            title=titles[question_id],
+            position=position,
+            label=latest[question_id, position].label,
+            detail=latest[question_id, position].detail,
+            missed=missed[question_id, position],
+            seen=seen[question_id, position],
         )
-    return items
-
-
-def missed_positions(snapshot, ticked) -> list[int]:
-    """Positions in the snapshot that are not ticked; called once per row by the exports."""
-    ticked = set(ticked or [])
-    missed = []
-    for entry in snapshot or []:
-        position = entry[0] if isinstance(entry, list | tuple) and entry else None
-        if isinstance(position, int) and position not in ticked:
-            missed.append(position)
-    return missed
+        for question_id, position in ranked[:limit]
+    ]
 
 
 def history_day_bounds(date_from, date_to, zone):

@@ -19,9 +19,11 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from questions.bank.models import Topic
 from questions.durations import format_clock
 from questions.shortcuts import bad_request
-from questions.study import mock, scheduling
+from questions.study import mock, recording_views, scheduling
 from questions.study.coverage import score_key_points
 from questions.study.models import ATTEMPT_MAX_LENGTH, MockSession, MockStatus, Rating, profile_for
+from questions.study.recordings import Recording, RecordingRejected
+from questions.validation import IdModelMultipleChoiceField
 
 SESSIONS_PER_PAGE = 25
 
@@ -30,7 +32,7 @@ SESSIONS_PER_PAGE = 25
 
 
 class MockForm(forms.Form):
-    topics = forms.ModelMultipleChoiceField(
+    topics = IdModelMultipleChoiceField(
         label=gettext_lazy("Topics"),
         queryset=Topic.objects.all(),
         required=False,
@@ -143,22 +145,32 @@ def _session_context(session, item, now, form=None):
 
 
 def _report_row(item):
-    points = list(item.question.key_points.all())
-    scores = score_key_points(item.text, [point.as_scored() for point in points]) if points else []
+    """A graded item shows the points as the user ticked them, as History does; an ungraded
+    one the automatic estimate, pre-ticking its grading form."""
+    if item.attempt is not None:
+        checklist = [
+            {"point": point, "covered": point.ticked} for point in item.attempt.point_results()
+        ]
+    else:
+        points = list(item.question.key_points.all())
+        scores = (
+            score_key_points(item.text, [point.as_pair() for point in points]) if points else []
+        )
+        checklist = [
+            {"point": point, "covered": score.covered}
+            for point, score in zip(points, scores, strict=True)
+        ]
     return {
         "item": item,
         "question": item.question,
-        "points": [
-            {"point": point, "score": score.score, "covered": score.covered}
-            for point, score in zip(points, scores, strict=True)
-        ],
+        "points": checklist,
         "time_taken": format_clock(mock.time_taken(item)),
     }
 
 
 def _report_context(session):
     items = (
-        session.items.select_related("question", "question__topic", "attempt")
+        session.items.select_related("question", "question__topic", "attempt", "recording")
         .prefetch_related("question__key_points")
         .order_by("position")
     )
@@ -194,6 +206,11 @@ def mock_answer(request, pk):
         if "item" in form.errors:
             return bad_request(request, _("The answer form is incomplete. Reload the page."))
         return bad_request(request, " ".join(form.errors["text"]))
+    try:
+        # Checked before the answer is taken: a refused recording leaves the question open.
+        recording = recording_views.checked_upload(request)
+    except RecordingRejected as error:
+        return bad_request(request, str(error))
     now = timezone.now()
     try:
         answered, following = mock.answer(
@@ -201,6 +218,10 @@ def mock_answer(request, pk):
         )
     except mock.MockError as error:
         return bad_request(request, str(error))
+    if recording is not None:
+        Recording.keep(
+            recording, user=request.user, question=answered.question, now=now, mock_item=answered
+        )
 
     overtime_note = _("That answer came after the time was up: it is kept, marked overtime.")
     if answered.overtime and not (request.htmx and following is not None):
@@ -249,6 +270,7 @@ def mock_grade(request, pk, item_id):
         )
     except scheduling.AlreadyGraded:
         return bad_request(request, _("This answer has already been graded."))
+    Recording.attach(attempt, mock_item=item)
 
     if not request.htmx:
         messages.success(

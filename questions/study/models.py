@@ -1,4 +1,5 @@
 import uuid
+from dataclasses import dataclass
 import zoneinfo
 from datetime import timedelta
 
@@ -344,6 +345,36 @@ class Rating(models.IntegerChoices):
     EASY = 4, _("Easy")
 
 
+@dataclass(frozen=True)
+class PointResult:
+    """One key point of an attempt as it was when answered, and whether the user ticked it."""
+
+    position: int
+    label: str
+    detail: str
+    ticked: bool
+
+    @property
+    def text(self):
+        return self.label or self.detail
+
+
+def point_results(snapshot, ticked) -> list[PointResult]:
+    """The one reading of an attempt's key_points_snapshot and ticked fields (also for rows
+    loaded with values_list). Entries that are not [position, label, detail] lists, written
+    by hand or by older code, are skipped."""
+    ticked = {value for value in ticked or [] if isinstance(value, int)}
+    results = []
+    for entry in snapshot or []:
+        if not isinstance(entry, list | tuple) or not entry or not isinstance(entry[0], int):
+            continue
+        position, label, detail = (*entry, "", "")[:3]
+        results.append(
+            PointResult(position, str(label or ""), str(detail or ""), position in ticked)
+        )
+    return results
+
+
 class AttemptQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(user=user)
@@ -445,6 +476,9 @@ class Attempt(models.Model):
 
     def get_absolute_url(self):
         return reverse("questions:attempt", args=[self.pk])
+
+    def point_results(self) -> list[PointResult]:
+        return point_results(self.key_points_snapshot, self.ticked)
 
 
 class QuestionNote(models.Model):
