@@ -5,7 +5,8 @@
 # requirements.txt, compile the translations, install only the wheels into a fresh virtualenv,
 # collectstatic and migrate with production settings against a fresh PostgreSQL database (and
 # Redis), load the sample bank, start the image's entrypoint and command (gunicorn -c
-# gunicorn.conf.py interview_prep.wsgi) on a free port and run scripts/smoke_check.py against it.
+# gunicorn.conf.py interview_prep.wsgi) on a free port and run scripts/smoke_check.py against it;
+# then the compose file's worker command (manage.py run_worker), which must run a queued task.
 # Any failure exits non-zero; gunicorn and the temp dir are removed on every exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,11 +17,14 @@ REDIS_DB=${SMOKE_REDIS_DB:-14}
 
 WORK=$(mktemp -d -t docker-smoke.XXXXXX)
 GUNICORN_PID=""
+WORKER_PID=""
 cleanup() {
-  if [ -n "$GUNICORN_PID" ] && kill -0 "$GUNICORN_PID" 2>/dev/null; then
-    kill -TERM "$GUNICORN_PID"
-    wait "$GUNICORN_PID" 2>/dev/null || true
-  fi
+  for pid in $GUNICORN_PID $WORKER_PID; do
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      wait "$pid" 2>/dev/null || true
+    fi
+  done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -64,6 +68,8 @@ export REDIS_URL="redis://127.0.0.1:6379/$REDIS_DB"
 export DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost
 export DJANGO_BEHIND_TLS_PROXY=1
 export DJANGO_MIGRATE_ON_START=1
+# The compose file's task queue: Redis, served by the worker service's command.
+export DJANGO_TASKS_BACKEND=rq
 PORT=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 export PORT
 
@@ -94,5 +100,25 @@ if ! python "$ROOT/scripts/smoke_check.py" "http://127.0.0.1:$PORT" "$WORK/app/s
 fi
 if grep -q "Traceback" "$WORK/gunicorn.log"; then
   echo "docker-smoke: the server logged a traceback:" >&2; cat "$WORK/gunicorn.log" >&2; exit 1
+fi
+step "the worker service's command runs a queued task"
+docker/entrypoint.sh python manage.py run_worker > "$WORK/worker.log" 2>&1 &
+WORKER_PID=$!
+if ! python manage.py shell -c '
+import sys, time
+from django_tasks import TaskResultStatus
+from questions.bank.tasks import find_similar_questions
+result = find_similar_questions.enqueue()
+deadline = time.monotonic() + 60
+while not result.is_finished and time.monotonic() < deadline:
+    time.sleep(0.5)
+    result.refresh()
+print(f"task {result.id}: {result.status}")
+sys.exit(0 if result.status == TaskResultStatus.SUCCESSFUL else 1)
+'; then
+  echo "docker-smoke: the worker's log:" >&2; cat "$WORK/worker.log" >&2; exit 1
+fi
+if grep -q "Traceback" "$WORK/worker.log"; then
+  echo "docker-smoke: the worker logged a traceback:" >&2; cat "$WORK/worker.log" >&2; exit 1
 fi
 echo "docker-smoke: all checks passed in ${SECONDS}s"
