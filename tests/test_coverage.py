@@ -277,3 +277,96 @@ def test_an_attempt_of_the_maximum_length_is_scored():
 
     assert len(attempt) == ATTEMPT_MAX_LENGTH
     assert [score.covered for score in scores[:6]] == [True] * 4 + [False] * 2
+
+
+# --- The rules of the word-level estimate ---------------------------------------------------
+
+METRICS = [
+    ("召回率", "正样本中被模型正确找出的比例。"),
+    ("精确率", "被预测为正的样本中真正为正的比例。"),
+    ("F1 分数", "精确率和召回率的调和平均。"),
+]
+
+
+def test_a_paraphrase_with_the_fields_synonyms_covers_the_point():
+    attempt = "查全率看正例找回了多少；查准率看预测出的正例有多少是对的。"
+
+    assert covered(attempt, METRICS) == [True, True, False]
+
+
+def test_the_fields_abbreviations_cover_the_points_they_stand_for():
+    points = [("大语言模型", "参数规模很大的语言模型。"), ("语音识别", "把语音转成文字。")]
+
+    assert covered("LLM", points) == [True, False]
+    assert covered("ASR", points) == [False, True]
+
+
+def test_an_english_answer_to_a_chinese_question_covers_its_points():
+    attempt = (
+        "It generalizes well to new tasks, you need less labeled data, "
+        "and training converges faster because you start from pretrained weights."
+    )
+
+    assert covered(attempt, PRETRAINED_ADVANTAGES) == [True, True, False, True]
+
+
+def test_a_chinese_answer_to_an_english_question_covers_its_points():
+    assert covered("延迟更低；缓存数据可能过期", CACHE_TRADE_OFFS) == [True, False, True, False]
+
+
+@pytest.mark.parametrize(
+    "attempt",
+    [
+        "预训练模型并不能减少数据需求。",
+        "预训练模型没有减少数据需求。",
+        "Pretraining does not reduce the data requirement.",
+        "It doesn't reduce the need for data.",
+    ],
+)
+def test_a_negated_statement_does_not_cover_the_point(attempt):
+    assert not covered(attempt, PRETRAINED_ADVANTAGES)[1]
+
+
+def test_negation_stays_in_its_clause():
+    attempt = "预训练模型不能提高性能，但是能减少数据需求。"
+
+    assert covered(attempt, PRETRAINED_ADVANTAGES) == [False, True, False, False]
+
+
+def test_saying_less_is_needed_is_not_a_negation():
+    assert covered("下游任务不需要那么多标注数据", PRETRAINED_ADVANTAGES)[1]
+
+
+def test_a_bare_verdict_negates_what_its_sentence_said():
+    assert not covered("减少数据需求这个说法，其实不对", PRETRAINED_ADVANTAGES)[1]
+
+
+def test_an_answer_that_says_things_go_the_other_way_does_not_cover_the_point():
+    assert not covered("用了预训练模型，模型性能反而下降了", PRETRAINED_ADVANTAGES)[2]
+
+
+def test_a_point_is_matched_within_one_sentence_not_across_the_answer():
+    # Each word of the label is there, but in sentences about other things.
+    attempt = "数据要清洗干净。这些需求来自业务方。减少会议也很重要。"
+
+    assert not covered(attempt, PRETRAINED_ADVANTAGES)[1]
+
+
+def test_an_editors_phrasing_makes_a_point_covered():
+    points = [(*METRICS[0], ["TPR"]), METRICS[1], METRICS[2]]
+
+    assert covered("TPR 越高越好", METRICS) == [False, False, False]
+    assert covered("TPR 越高越好", points) == [True, False, False]
+
+
+def test_phrasings_may_be_given_as_the_lines_of_the_editors_field():
+    points = [(*METRICS[0], "TPR\n\nsensitivity")]
+
+    assert covered("sensitivity", points) == [True]
+
+
+def test_the_word_lists_are_read_once_per_process():
+    from questions.study.coverage import glossary
+
+    assert glossary.groups() is glossary.groups()
+    assert glossary.word_lists() is glossary.word_lists()

@@ -40,11 +40,13 @@ class Answer:
         for word in term.words:
             found.update(self._clauses_with_word.get(word, ()))
         for phrase in term.phrases:
-            # Whole words only: "训练" is not found in "预训练", "learn rat" not in "relearn".
-            head, tail = phrase.startswith(" "), phrase.endswith(" ")
+            # A phrase ends where a word of the answer ends: "数据" is found in "标注数据" (a
+            # Chinese compound is a kind of its last word), but not in "数据集"; English words
+            # stand between spaces, so "learn rat" is not found in "relearn rate".
+            tail = phrase.endswith(" ")
             position = self.text.find(phrase)
             while position >= 0:
-                if position + head in self.bounds and position + len(phrase) - tail in self.bounds:
+                if position + len(phrase) - tail in self.bounds:
                     found.add(bisect_right(self.starts, position) - 1)
                 position = self.text.find(phrase, position + 1)
         return found

@@ -103,6 +103,17 @@ def clauses(text: str) -> list[Clause]:
                     sentence_clauses[earlier] = replace(sentence_clauses[earlier], negated=True)
                     if runs[earlier][1]:
                         break
+        # So does a bare direction ("模型性能，反而下降了"): it says which way the rest goes.
+        for index, (words, _contrast) in enumerate(runs):
+            directions = sentence_clauses[index].directions
+            if directions and _is_bare_direction(words):
+                for earlier in range(index - 1, -1, -1):
+                    clause = sentence_clauses[earlier]
+                    sentence_clauses[earlier] = replace(
+                        clause, directions=clause.directions | directions
+                    )
+                    if runs[earlier][1]:
+                        break
         result.extend(sentence_clauses)
     return result
 
@@ -231,6 +242,13 @@ def _is_negated_result(word: str) -> bool:
         and "不" in word[1:-1]
         and word[0] != word[-1]
         and word not in grammar().not_negated_results
+    )
+
+
+def _is_bare_direction(words: list[str]) -> bool:
+    rules = grammar()
+    return all(
+        word in rules.direction_of or word in rules.degree or word in rules.stop for word in words
     )
 
 
