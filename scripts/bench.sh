@@ -3,7 +3,8 @@
 # one), with 1,000,000 generated attempts unless BENCH_ATTEMPTS says otherwise. Generated data
 # is kept (var/bench*.sqlite3, the interview_prep_bench* databases) and reused by later runs.
 # Then it times importing 10,000 questions (scripts/bench_import.py; BENCH_IMPORT=0 skips it).
-# The figures go to docs/BENCHMARKS.md; scripts/bench.py --help lists the other BENCH_* knobs.
+# Last it times the key-point coverage estimate (scripts/bench_coverage.py; BENCH_COVERAGE=0
+# skips it). The figures go to docs/BENCHMARKS.md; scripts/bench.py --help lists the other knobs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,3 +20,7 @@ for db in ${BENCH_DB:-sqlite postgres}; do
     .venv/bin/python scripts/bench_import.py --db "$db"
   fi
 done
+# The coverage estimate needs no database: once, after the pages.
+if [ "${BENCH_COVERAGE:-1}" = 1 ]; then
+  .venv/bin/python scripts/bench_coverage.py
+fi

@@ -514,10 +514,19 @@ class QuestionReportAdmin(admin.ModelAdmin):
 
 @admin.register(SimilarQuestion)
 class SimilarQuestionAdmin(admin.ModelAdmin):
-    list_display = ["question", "other", "score", "computed_at"]
+    list_display = ["question", "other", "similarity", "computed_at"]
     list_select_related = ["question", "other"]
     search_fields = ["question__title", "other__title"]
     ordering = ["-score", "question"]
+
+    def get_queryset(self, request):
+        # Each pair is stored both ways, so that each question's page lists its matches; the
+        # list shows it once.
+        return super().get_queryset(request).filter(question_id__lt=models.F("other_id"))
+
+    @admin.display(description=gettext_lazy("similarity"), ordering="score")
+    def similarity(self, obj):
+        return f"{obj.score:.2f}"
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,8 @@ templates can format them in the user's language.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.utils.translation import pgettext_lazy
+
 # Heatmap: one column per week (Monday first), one row per weekday.
 CELL = 11
 CELL_STEP = 13
@@ -23,6 +25,25 @@ BAR_TOP = 18  # room for the value above the tallest bar
 BAR_BOTTOM = 36  # room for two lines of day labels
 
 
+# Weekday names that fit a 24-unit bar or the heatmap's margin in both languages: Django's
+# own short forms are three characters in Chinese (星期一), which overlap under the bars.
+WEEKDAYS = (
+    pgettext_lazy("weekday, at most 2 characters", "Mon"),
+    pgettext_lazy("weekday, at most 2 characters", "Tue"),
+    pgettext_lazy("weekday, at most 2 characters", "Wed"),
+    pgettext_lazy("weekday, at most 2 characters", "Thu"),
+    pgettext_lazy("weekday, at most 2 characters", "Fri"),
+    pgettext_lazy("weekday, at most 2 characters", "Sat"),
+    pgettext_lazy("weekday, at most 2 characters", "Sun"),
+)
+
+
+class _Weekday:
+    @property
+    def weekday(self):
+        return WEEKDAYS[self.day.weekday()]
+
+
 @dataclass(frozen=True)
 class Cell:
     x: int
@@ -33,7 +54,7 @@ class Cell:
 
 
 @dataclass(frozen=True)
-class Label:
+class Label(_Weekday):
     x: int
     y: int
     day: date
@@ -77,7 +98,7 @@ def heatmap(days) -> Heatmap:
 
 
 @dataclass(frozen=True)
-class Bar:
+class Bar(_Weekday):
     x: int
     y: int
     width: int

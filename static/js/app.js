@@ -261,7 +261,9 @@
     updateCounter(box);
   });
   document.addEventListener("htmx:afterRequest", function (event) {
-    var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest("[data-draft-done]");
+    // The element that sent the request: once swapped out, htmx reports the event on the target.
+    var sender = (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt;
+    var form = sender && sender.closest && sender.closest("[data-draft-done]");
     if (form && event.detail.successful) saveDraft(form.dataset.draftDone, "");
   });
   document.addEventListener("submit", function (event) {

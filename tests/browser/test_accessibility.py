@@ -76,7 +76,7 @@ def tour(page, user):
     yield "practice"
     page.locator("#answer-text").fill("预训练模型在大规模数据上训练，泛化能力强。")
     page.locator(REVEAL_BUTTON).first.click()
-    expect(page.locator("#reference")).to_be_focused()
+    expect(page.locator(".key-points input[type=checkbox]").first).to_be_focused()
     yield "practice, answer revealed"
     page.locator(".grades button").nth(2).click()
     expect(page.locator(".message.graded")).to_be_visible()

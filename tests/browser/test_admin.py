@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
-from questions.models import Question, Topic
+from questions.bank.models import Question, Topic
 from tests.browser.conftest import PASSWORD
 from tests.factories import make_user
 

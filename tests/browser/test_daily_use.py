@@ -73,20 +73,20 @@ def test_undo_by_key_works_only_while_its_notice_is_on_screen(user_page, user):
     expect(notice).to_be_visible()
     expect(page.get_by_label("Your answer")).to_be_focused()
     page.keyboard.press("Escape")
-    # Out of sight (the page scrolled so that the notice is gone): U does nothing.
-    page.evaluate("document.querySelector('.message.graded').style.position = 'static'")
-    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    # Out of sight (unstuck here, and the page scrolled far below it): U does nothing.
     page.evaluate(
+        "document.querySelector('.message.graded').style.position = 'static';"
         "document.body.style.minHeight = (document.body.scrollHeight + 3000) + 'px';"
         "window.scrollTo(0, document.body.scrollHeight)"
     )
+    expect(notice).not_to_be_in_viewport()
     page.keyboard.press("u")
     page.wait_for_timeout(300)  # time for a request that must not happen
     assert Attempt.objects.filter(user=user).count() == 1
     # Back in sight: U takes the grade back.
     page.evaluate("window.scrollTo(0, 0)")
     page.keyboard.press("u")
-    expect(page.get_by_text("Grade undone.")).to_be_visible()
+    expect(page.locator("#practice").get_by_text("Grade undone.")).to_be_visible()
     assert Attempt.objects.filter(user=user).count() == 0
 
 
@@ -184,7 +184,6 @@ def test_the_grade_notice_stays_in_sight_on_a_phone(open_page, user):
     notice = page.locator(".message.graded")
     expect(notice).to_contain_text(first)
     expect(notice).to_be_in_viewport()
-    page.mouse.wheel(0, 600)
     page.evaluate("window.scrollBy(0, 600)")
     expect(notice).to_be_in_viewport()
     expect(notice.get_by_role("button", name=re.compile("^Undo"))).to_be_in_viewport()

@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from questions.models import Attempt, AttemptMode, MockSession, MockStatus
+from questions.study.models import Attempt, AttemptMode, MockSession, MockStatus
 
 pytestmark = pytest.mark.browser
 
@@ -33,7 +33,7 @@ def test_it_runs_a_mock_interview_end_to_end(user_page, user):
     page.get_by_role("button", name="Submit and go on").click()
 
     expect(progress).to_have_text("Question 2 of 3")
-    expect(page.locator("#question-title")).to_be_focused()
+    expect(page.get_by_label("Your answer")).to_be_focused()
     assert page.evaluate("window.__sameDocument === true"), "the page reloaded"
     expect(timer).to_have_text(re.compile(r"^(1:00|0:[0-5]\d)$"))
     page.get_by_label("Your answer").fill("Fine-tuning adapts the weights to the task.")

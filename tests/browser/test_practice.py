@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from questions.models import Attempt, profile_for
+from questions.study.models import Attempt, profile_for
 from tests.browser.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -42,7 +42,8 @@ def expect_question(page):
 
 def expect_revealed(page):
     expect(page.locator("#reference")).to_be_visible()
-    expect(page.locator("#reference")).to_be_focused()
+    # Focus goes to the checklist, where the user goes on (ticks, then 1-4).
+    expect(page.locator(".key-points input[type=checkbox]").first).to_be_focused()
     expect(page.get_by_role("group", name="How well did you answer?")).to_be_visible()
 
 
@@ -110,18 +111,14 @@ def test_it_practises_with_the_keyboard_only(user_page, user):
     for number, answer in enumerate(ANSWERS, start=1):
         titles.append(expect_question(page))
         answer_box = page.get_by_label("Your answer")
-        if number > 1:
-            # After a grade, focus is on the next question's title; the answer box is next.
-            expect(page.locator("#question-title")).to_be_focused()
-            page.keyboard.press("Tab")
+        # On the page and after each grade, focus is in the answer box.
         expect(answer_box).to_be_focused()
         # Digits typed into the answer are text, not grades.
         page.keyboard.type(f"{answer} 3")
         expect(answer_box).to_have_value(f"{answer} 3")
         page.keyboard.press("Control+Enter")
         expect_revealed(page)
-        # Tab walks the checklist; Space ticks; 4 grades Easy from a checkbox.
-        page.keyboard.press("Tab")
+        # The checklist has focus; Space ticks; Tab walks it; 4 grades Easy from a checkbox.
         first = page.locator(".key-points input[type=checkbox]").first
         expect(first).to_be_focused()
         was_checked = first.is_checked()
@@ -171,16 +168,19 @@ def test_it_undoes_hints_and_skips_with_single_keys(user_page, user):
     expect(page.locator(".message.graded")).to_contain_text(first_title)
     assert Attempt.objects.filter(user=user).count() == 1
 
-    # U takes the grade back: the same question, with the answer written before.
-    expect(page.locator("#question-title")).to_be_focused()
+    # U takes the grade back: the same question, with the answer written before. Focus is in
+    # the next answer box, where U is a letter: Escape leaves it first.
+    expect(page.get_by_label("Your answer")).to_be_focused()
+    page.keyboard.press("Escape")
     page.keyboard.press("u")
-    expect(page.get_by_text("Grade undone.")).to_be_visible()
+    expect(page.locator("#practice").get_by_text("Grade undone.")).to_be_visible()
     expect(page.locator("#question-title")).to_have_text(first_title)
     expect(page.get_by_label("Your answer")).to_have_value(ANSWERS[0])
     assert Attempt.objects.filter(user=user).count() == 0
 
     # H shows a hint; S skips the question until tomorrow. Single keys act outside text fields.
-    expect(page.locator("#question-title")).to_be_focused()
+    expect(page.get_by_label("Your answer")).to_be_focused()
+    page.keyboard.press("Escape")
     page.keyboard.press("h")
     expect(page.locator(".hints li")).to_have_count(1)
     expect(page.get_by_label("Your answer")).to_have_value(ANSWERS[0])
@@ -189,7 +189,7 @@ def test_it_undoes_hints_and_skips_with_single_keys(user_page, user):
     page.keyboard.press("Shift+Tab")
     expect(page.get_by_label("Your answer")).not_to_be_focused()
     page.keyboard.press("s")
-    expect(page.get_by_role("status").filter(has_text="Skipped")).to_contain_text(first_title)
+    expect(page.locator(".message.graded")).to_contain_text(f"Skipped “{first_title}”")
     expect(page.locator("#question-title")).not_to_have_text(first_title)
     assert Attempt.objects.filter(user=user).count() == 0
 

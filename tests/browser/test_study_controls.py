@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from questions.models import QuestionReport, ReviewCard, profile_for
+from questions.bank.models import QuestionReport
+from questions.study.models import ReviewCard, profile_for
 from tests.browser.test_practice import expect_question, expect_revealed
 
 pytestmark = pytest.mark.browser
@@ -19,7 +20,7 @@ def test_a_user_suspends_a_question_and_brings_it_back(user_page, user):
     page.goto("/practice/")
     title = expect_question(page)
     page.get_by_role("button", name="Suspend").click()
-    expect(page.get_by_role("status").filter(has_text="Suspended")).to_contain_text(title)
+    expect(page.locator(".message.graded")).to_contain_text(f"Suspended “{title}”")
     expect(page.locator("#question-title")).not_to_have_text(title)
     assert ReviewCard.objects.get(user=user).suspended
 

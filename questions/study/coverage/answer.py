@@ -9,15 +9,16 @@ class Answer:
     def __init__(self, attempt: str):
         self.clauses = text.clauses(attempt)
         # One string for all clauses, so each phrase is searched once however long the attempt.
-        self.text = "\n".join(clause.text for clause in self.clauses)
-        self.starts, offset = [], 0
-        self.bounds, self._clauses_with_word = set(), {}
+        self.text, self.starts, self.ends = text.join_clauses(
+            clause.words for clause in self.clauses
+        )
+        self._clauses_with_word = {}
         for number, clause in enumerate(self.clauses):
-            self.starts.append(offset)
-            self.bounds.update(offset + bound for bound in clause.bounds)
-            offset += len(clause.text) + 1
             for word in clause.words:
                 self._clauses_with_word.setdefault(word, []).append(number)
+        # A phrase with a character the text lacks is not in it, which a set tells faster
+        # than a search of a long text.
+        self._characters = set(self.text)
         self._found = {}
 
     def clauses_with(self, term: lexicon.Term, negated: bool) -> frozenset[int]:
@@ -40,13 +41,17 @@ class Answer:
         for word in term.words:
             found.update(self._clauses_with_word.get(word, ()))
         for phrase in term.phrases:
+            if not self._characters.issuperset(phrase) or (
+                phrase[0] == " " and phrase.split(None, 1)[0] not in self._clauses_with_word
+            ):
+                continue
             # A phrase ends where a word of the answer ends: "数据" is found in "标注数据" (a
             # Chinese compound is a kind of its last word), but not in "数据集"; English words
             # stand between spaces, so "learn rat" is not found in "relearn rate".
             tail = phrase.endswith(" ")
             position = self.text.find(phrase)
             while position >= 0:
-                if position + len(phrase) - tail in self.bounds:
+                if position + len(phrase) - tail in self.ends:
                     found.add(bisect_right(self.starts, position) - 1)
                 position = self.text.find(phrase, position + 1)
         return found

@@ -39,10 +39,7 @@ class Slot:
     it repeats ("RAM … disk storage" after "memory … disk"). Any one of them will do."""
 
     items: tuple  # of Item
-
-    @property
-    def weight(self) -> float:
-        return max(item.weight for item in self.items)
+    weight: float  # its heaviest item's
 
 
 @dataclass(frozen=True)
@@ -55,17 +52,19 @@ class PointModel:
 
     def score(self, answer: Answer) -> float:
         """The best share of the label, a phrasing, or the detail that one sentence matches."""
-        groups = [self.label, self.detail, *self.label_parts, *self.phrasings]
-        credits = {slot: self._credits(slot, answer) for slots in groups for slot in slots}
         best = 0.0
-        for sentence in set().union(*credits.values()):
-            best = max(
-                best,
-                _share(self.label, credits, sentence),
-                *(_share(part, credits, sentence) for part in self.label_parts),
-                *(_share(phrasing, credits, sentence) for phrasing in self.phrasings),
-                _share(self.detail, credits, sentence) / DETAIL_ENOUGH,
-            )
+        groups = [(self.label, 1.0), (self.detail, DETAIL_ENOUGH)]
+        groups += [(slots, 1.0) for slots in (*self.label_parts, *self.phrasings)]
+        for slots, enough in groups:
+            total = sum(slot.weight for slot in slots) * enough
+            if not total:
+                continue
+            # Only the sentences that match something are added up: a long answer has many.
+            earned = {}
+            for slot in slots:
+                for sentence, credit in self._credits(slot, answer).items():
+                    earned[sentence] = earned.get(sentence, 0.0) + slot.weight * credit
+            best = max(best, max(earned.values(), default=0.0) / total)
         return min(best, 1.0)
 
     def _credits(self, slot: Slot, answer: Answer) -> dict[int, float]:
@@ -98,13 +97,6 @@ class PointModel:
         return sentences
 
 
-def _share(slots: tuple, credits: dict, sentence: int) -> float:
-    total = sum(slot.weight for slot in slots)
-    if not total:
-        return 0.0
-    return sum(slot.weight * credits[slot].get(sentence, 0.0) for slot in slots) / total
-
-
 @lru_cache(maxsize=1024)
 def point_models(points: tuple) -> tuple[PointModel, ...]:
     """The models of one question's points, each (label, detail, phrasings) as strings."""
@@ -128,15 +120,14 @@ def point_models(points: tuple) -> tuple[PointModel, ...]:
         def weight(term):
             return term.weight * _idf(_frequency(term, frequency), len(points))
 
-        return tuple(
-            Slot(
-                tuple(
-                    Item(term, negated, weight(term), tuple(map(weight, term.parts)))
-                    for term, negated in slot
-                )
+        weighed_slots = []
+        for slot in slots:
+            items = tuple(
+                Item(term, negated, weight(term), tuple(map(weight, term.parts)))
+                for term, negated in slot
             )
-            for slot in slots
-        )
+            weighed_slots.append(Slot(items, max(item.weight for item in items)))
+        return tuple(weighed_slots)
 
     models = []
     for (label, parts, detail, phrasings), (label_text, _detail, _phrasings) in zip(

@@ -16,7 +16,6 @@ import rjieba
 from questions.study.coverage import glossary
 
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_IS_HAN = re.compile(f"[{_HAN}]")
 # Han runs, Latin words (a hyphen or an apostrophe inside one joins it: "fine-tune", "gpt-3"),
 # or a clause break.
 _TOKEN = re.compile(
@@ -42,38 +41,35 @@ OPPOSITE = {
 
 @dataclass(frozen=True)
 class Clause:
-    text: str  # " word word " with Chinese words run together, for phrase look-ups
     words: tuple  # the segmenter's words and the stems, in order
-    bounds: frozenset  # offsets in text where a word starts or ends
     negated: bool
     sentence: int  # index of the sentence or list item it belongs to
     directions: frozenset  # which ways it says things go ("up", "slow", …)
 
 
-@dataclass(frozen=True)
 class _Grammar:
-    lists: dict  # section -> frozenset of stemmed words
-    direction_of: dict  # stemmed word -> direction
-    stop: frozenset
+    """The grammar's word lists, stemmed, as attributes: `grammar().negators`."""
 
-    def __getattr__(self, name):
-        return self.lists[name.replace("_", "-")]
+    def __init__(self, lists: dict):
+        for name, words in lists.items():
+            setattr(self, name.replace("-", "_"), words)
+        self.direction_of = {word: name for name in DIRECTIONS for word in lists[name]}
+        self.stop = frozenset(map(stem, glossary.word_lists()["stop"]))
+        self.polarity_words = self.negators | self.negated_needs
 
 
 @cache
 def grammar() -> _Grammar:
-    """The grammar's word lists, stemmed, by section: `grammar().negators`."""
-    lists = {name: frozenset(map(stem, words)) for name, words in glossary.grammar().items()}
     return _Grammar(
-        lists=lists,
-        direction_of={word: name for name in DIRECTIONS for word in lists[name]},
-        stop=frozenset(map(stem, glossary.word_lists()["stop"])),
+        {name: frozenset(map(stem, words)) for name, words in glossary.grammar().items()}
     )
 
 
 def normalize(text: str) -> str:
     # NFKC folds full-width letters and digits ("ＧＰＴ") to ASCII.
-    text = unicodedata.normalize("NFKC", text).casefold()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    text = text.casefold()
     return _MARKUP.sub(" ", _NOT.sub(" not", text))
 
 
@@ -94,7 +90,10 @@ def clauses(text: str) -> list[Clause]:
                 run.append(word)
         if run:
             runs.append((run, contrast))
-        sentence_clauses = [_clause(words, number) for words, _contrast in runs]
+        maybe_negated = "不" in sentence or not rules.polarity_words.isdisjoint(
+            word for words, _contrast in runs for word in words
+        )
+        sentence_clauses = [_clause(words, number, maybe_negated) for words, _contrast in runs]
         # A verdict with nothing else in it ("所以不推荐", "so it is not worth it") negates
         # what the sentence said before it, back to the last "but".
         for index, (words, _contrast) in enumerate(runs):
@@ -135,28 +134,42 @@ def segment_finely(word: str) -> list[str]:
 
 def join(words) -> str:
     """The canonical text of words: Chinese words run together, others between spaces."""
-    return join_with_bounds(words)[0]
+    return join_clauses([words])[0]
 
 
-def join_with_bounds(words) -> tuple[str, frozenset[int]]:
-    """The canonical text of words, and the offsets in it where a word starts or ends."""
-    parts, bounds, offset, han = [" "], set(), 1, False
-    for word in words:
-        is_han_word = is_han(word)
-        if offset > 1 and not (is_han_word and han):
-            parts.append(" ")
+def join_clauses(clauses) -> tuple[str, list[int], set[int]]:
+    """The canonical texts of the clauses' words, one line each, in one pass: the text, where
+    each clause starts in it, and the offsets where a word ends."""
+    parts, starts, ends, offset = [], [], set(), 0
+    for words in clauses:
+        if parts:
+            parts.append("\n")
             offset += 1
-        bounds.add(offset)
-        parts.append(word)
-        offset += len(word)
-        bounds.add(offset)
-        han = is_han_word
-    parts.append(" ")
-    return "".join(parts), frozenset(bounds)
+        starts.append(offset)
+        parts.append(" ")
+        offset, han = offset + 1, False
+        for word in words:
+            word_is_han = is_han(word)
+            if parts[-1] != " " and not (han and word_is_han):
+                parts.append(" ")
+                offset += 1
+            parts.append(word)
+            offset += len(word)
+            ends.add(offset)
+            han = word_is_han
+        parts.append(" ")
+        offset += 1
+    return "".join(parts), starts, ends
 
 
 def is_han(word: str) -> bool:
-    return bool(_IS_HAN.match(word))
+    # Compared by code point rather than by a pattern: it runs once per word of every answer.
+    first = word[:1]
+    return (
+        "\u4e00" <= first <= "\u9fff"
+        or "\u3400" <= first <= "\u4dbf"
+        or ("\uf900" <= first <= "\ufaff")
+    )
 
 
 def direction_of(word: str) -> str | None:
@@ -191,21 +204,20 @@ def _segmenter() -> rjieba.Jieba:
     return segmenter
 
 
-def _clause(words: list[str], sentence: int) -> Clause:
+def _clause(words: list[str], sentence: int, maybe_negated: bool = True) -> Clause:
     rules = grammar()
-    negated, reduced = _polarity(words)
+    # Most sentences have no word of the negation rules, which their caller tells once.
+    negated, reduced = _polarity(words) if maybe_negated else (False, False)
     extra = [REDUCE] if reduced else []
-    for index, word in enumerate(words):
-        if word in rules.comparative:
-            later = words[index + 1 :]
-            extra.extend("更" + adjective for adjective in later if adjective in rules.adjectives)
+    if not rules.comparative.isdisjoint(words):
+        for index, word in enumerate(words):
+            if word in rules.comparative:
+                later = words[index + 1 :]
+                extra.extend("更" + other for other in later if other in rules.adjectives)
     if extra:
         words = [*words, *extra]
-    clause_text, bounds = join_with_bounds(words)
     return Clause(
-        text=clause_text,
         words=tuple(words),
-        bounds=bounds,
         negated=negated,
         sentence=sentence,
         directions=frozenset(filter(None, map(rules.direction_of.get, words))),
