@@ -2,7 +2,8 @@
 # make bench: benchmark the main pages on SQLite and PostgreSQL (BENCH_DB=sqlite|postgres for
 # one), with 1,000,000 generated attempts unless BENCH_ATTEMPTS says otherwise. Generated data
 # is kept (var/bench*.sqlite3, the interview_prep_bench* databases) and reused by later runs.
-# Then it times importing 10,000 questions (scripts/bench_import.py; BENCH_IMPORT=0 skips it).
+# Then it times importing 10,000 questions (scripts/bench_import.py; BENCH_IMPORT=0 skips it)
+# and fitting FSRS to each generated user on one core (scripts/bench_fit.py; BENCH_FIT=0 skips it).
 # Last it times the key-point coverage estimate (scripts/bench_coverage.py; BENCH_COVERAGE=0
 # skips it). The figures go to docs/BENCHMARKS.md; scripts/bench.py --help lists the other knobs.
 set -euo pipefail
@@ -18,6 +19,9 @@ for db in ${BENCH_DB:-sqlite postgres}; do
   .venv/bin/python scripts/bench.py --db "$db"
   if [ "${BENCH_IMPORT:-1}" = 1 ]; then
     .venv/bin/python scripts/bench_import.py --db "$db"
+  fi
+  if [ "${BENCH_FIT:-1}" = 1 ]; then
+    .venv/bin/python scripts/bench_fit.py --db "$db"
   fi
 done
 # The coverage estimate needs no database: once, after the pages.

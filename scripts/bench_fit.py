@@ -179,7 +179,8 @@ def render(results):
 
 
 def write_doc():
-    results = [json.loads(path.read_text()) for path in sorted(bench.RESULTS.glob("fit-*.json"))]
+    paths = [bench.RESULTS / f"fit-{db}.json" for db in ("sqlite", "postgres")]
+    results = [json.loads(path.read_text()) for path in paths if path.exists()]
     text = bench.DOC.read_text()
     block = f"{DOC_BEGIN}\n\n{render(results)}\n\n{DOC_END}"
     pattern = re.compile(re.escape(DOC_BEGIN) + ".*?" + re.escape(DOC_END), re.DOTALL)

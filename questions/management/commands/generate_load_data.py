@@ -505,6 +505,12 @@ class _Generator:
 
     # --- Writing ------------------------------------------------------------------------------
 
+    def default_of(self, field):
+        # An auto_now field has no default; save() would give it the moment of writing.
+        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            return self.now
+        return field.get_default()
+
     def insert(self, model, columns, rows, name):
         # Columns this generator does not know about (added to the model later) get their
         # default, as bulk_create would give them.
@@ -514,7 +520,7 @@ class _Generator:
             if field.name not in columns and not field.primary_key
         ]
         defaults = tuple(
-            field.get_db_prep_save(field.get_default(), connection) for field in others
+            field.get_db_prep_save(self.default_of(field), connection) for field in others
         )
         table = connection.ops.quote_name(model._meta.db_table)
         names = ", ".join(

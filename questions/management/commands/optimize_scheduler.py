@@ -44,7 +44,8 @@ class Command(BaseCommand):
             if dry_run
             else ("kept" if kept else "not kept")
         )
-        self.stdout.write(f"fit {verb}: {FitOutcome(result.outcome).label}")
+        reason = "" if kept else f" ({FitOutcome(result.outcome).label})"
+        self.stdout.write(f"fit {verb}{reason}")
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
 
