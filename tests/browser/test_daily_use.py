@@ -214,7 +214,7 @@ def test_the_mock_timer_stays_in_sight_and_the_answer_box_has_focus(user_page):
     expect(page.get_by_label("Your answer")).to_be_focused()
     page.set_viewport_size(MOBILE)
     page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
-    expect(page.get_by_role("timer")).to_be_in_viewport()
+    expect(page.get_by_role("timer", name="Time left")).to_be_in_viewport()
     page.get_by_label("Your answer").fill("迁移学习")
     page.get_by_role("button", name="Submit and go on").click()
     expect(page.locator(".mock-progress")).to_have_text("Question 2 of 3")

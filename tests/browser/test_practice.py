@@ -61,7 +61,7 @@ def expect_history_and_stats(page, user, titles):
     expect(figures.locator("div", has_text="Current streak").locator("dd")).to_have_text("1 day")
     # Today's cell in the calendar, and the one row of the table under it.
     today = timezone.localdate(timezone=ZoneInfo(profile_for(user).time_zone))
-    calendar = page.locator("figure.chart", has=page.locator(".heatmap"))
+    calendar = page.locator("section", has=page.locator(".heatmap"))
     expect(calendar.locator("rect title", has_text=re.compile(r": 3\D*$"))).to_have_count(1)
     calendar.get_by_text("Reviews per day as a table").click()
     rows = calendar.locator("details tbody tr")
