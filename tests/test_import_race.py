@@ -34,6 +34,13 @@ BANK = """\
 1. **Weights:** each token gets a weight.
 
 **Explanation:** {explanation}
+
+### Question 2: Dropout
+<!-- difficulty: easy -->
+
+**Question:** What is dropout?
+
+**Answer:** Units are dropped at random.
 """
 
 
@@ -46,6 +53,18 @@ def bank_file(tmp_path, explanation="As the file says."):
 @pytest.fixture
 def question(db):
     topic = make_topic("Race", slug="race")
+    make_question(
+        topic=topic,
+        external_key="race:2",
+        source="race",
+        position=2,
+        title="Dropout",
+        prompt="What is dropout?",
+        answer="Units are dropped at random.",
+        key_points=[],
+        explanation="",
+        language="en",
+    )
     return make_question(
         topic=topic,
         external_key="race:1",
@@ -105,7 +124,9 @@ def import_meanwhile(path):
 
 def test_an_import_waits_for_an_admin_edit_and_keeps_it(tmp_path, question):
     edited, release = threading.Event(), threading.Event()
-    editor, _ = hold_an_edit(question.pk, edited, release, explanation="The editor's explanation.")
+    # The file says nothing of this question's difficulty (it changes the other one's): the
+    # editor's change is not the import's to undo.
+    editor, _ = hold_an_edit(question.pk, edited, release, difficulty="hard")
     assert edited.wait(timeout=30)
 
     importer, imported = import_meanwhile(bank_file(tmp_path))
@@ -116,12 +137,9 @@ def test_an_import_waits_for_an_admin_edit_and_keeps_it(tmp_path, question):
     importer.join(timeout=30)
 
     assert "error" not in imported, imported.get("error")
-    assert imported["value"]["updated"] == 1
+    assert imported["value"]["updated"] == 2
     question.refresh_from_db()
-    assert question.title == "The new title"
-    # The file gives the old explanation, but the import planned after the editor's commit:
-    # it changes the title alone.
-    assert question.explanation == "The editor's explanation."
+    assert (question.title, question.difficulty) == ("The new title", "hard")
 
 
 def test_a_confirmed_preview_is_not_applied_over_an_edit_made_after_it(tmp_path, question):
