@@ -3,12 +3,14 @@
 The first row names the columns, in any order; only title, prompt and answer are required:
 
     external_key, topic, topic_slug, title, prompt, answer, explanation, difficulty,
-    language, source, position, published, tags, key_points
+    language, source, position, published, tags, key_points, phrasings
 
 tags are separated by commas. key_points holds one key point per line, `label: detail`
 (`: detail` for a point without a label); a line that starts with a space continues the
 detail above it. Without a key_points column the key points come from the answer's numbered
-list, as in markdown. Empty cells mean what a missing JSON field means: the file does not say.
+list, as in markdown. phrasings holds the key points' accepted phrasings, one per line,
+`N: phrasing` for key point N (it needs the key_points column). Empty cells
+mean what a missing JSON field means: the file does not say.
 
 questions.bank.importing reads markdown and JSON only, so a CSV file is turned into that JSON
 (one question per line) and checked by the same parser; its errors are mapped back to the CSV
@@ -44,6 +46,7 @@ COLUMNS = [
     "published",
     "tags",
     "key_points",
+    "phrasings",
 ]
 REQUIRED_COLUMNS = ["title", "prompt", "answer"]
 # Copied into the JSON question as they are, when the cell is not empty.
@@ -169,7 +172,37 @@ def _question_from_row(path, line, header, row, number, errors):
             {"position": position, "label": label, "detail": detail}
             for position, (label, detail) in enumerate(parse_key_points(cells["key_points"]), 1)
         ]
+    if cells.get("phrasings", "").strip():
+        if "key_points" not in question:
+            errors.append((path, line, "phrasings need a key_points column"))
+            return None
+        phrasings = _parse_phrasings(cells["phrasings"])
+        if phrasings is None or max(phrasings, default=0) > len(question["key_points"]):
+            errors.append(
+                (
+                    path,
+                    line,
+                    "phrasings: expected lines `N: phrasing`, N a key point's number",
+                )
+            )
+            return None
+        for position, point in enumerate(question["key_points"], 1):
+            point["phrasings"] = phrasings.get(position, [])
     return question
+
+
+def _parse_phrasings(cell):
+    """{position: [phrasing, …]} from a phrasings cell, or None when a line is malformed."""
+    phrasings = {}
+    for line in cell.replace("\r\n", "\n").split("\n"):
+        if not line.strip():
+            continue
+        position, separator, values = line.partition(":")
+        if not separator or not position.strip().isdigit() or int(position) < 1:
+            return None
+        if values.strip():
+            phrasings.setdefault(int(position), []).append(values.strip())
+    return phrasings
 
 
 def parse_key_points(cell):
@@ -239,6 +272,7 @@ def to_csv(questions):
             "yes" if question.is_published else "no",
             ", ".join(sorted(tag.name for tag in question.tags.all())),
             format_key_points(point.as_pair() for point in question.key_points.all()),
+            format_phrasings(question.key_points.all()),
         ]
         writer.writerow([spreadsheets.protect(str(cell)) for cell in cells])
     return buffer.getvalue()
@@ -251,3 +285,11 @@ def format_key_points(points):
         lines.append(f"{label}: {first}".rstrip() if label else f": {first}".rstrip())
         lines.extend(f"  {line}" for line in rest)
     return "\n".join(lines)
+
+
+def format_phrasings(points):
+    return "\n".join(
+        f"{position}: {phrasing}"
+        for position, point in enumerate(points, 1)
+        for phrasing in point.phrasing_list()
+    )

@@ -3,7 +3,8 @@
 Both writers are deterministic (bank order, sorted tags, fixed key order), so exporting,
 importing the output into an empty database and exporting again gives the same bytes.
 Markdown carries each question's key points only through its answer's numbered list, as the
-seed document does; JSON carries them explicitly.
+seed document does, and their accepted phrasings in the metadata comment; JSON carries them
+explicitly.
 """
 
 import json
@@ -23,6 +24,8 @@ ENGLISH_MARKERS = {
 
 # Percent-escaped in the markdown metadata comment, where they would end a value or the comment.
 METADATA_ESCAPES = {"%": "%25", ";": "%3B", ",": "%2C", ">": "%3E", "\n": "%0A"}
+# A phrasing also may not hold the | between phrasings or the = after a key point's number.
+PHRASING_ESCAPES = {**METADATA_ESCAPES, "|": "%7C", "=": "%3D"}
 
 
 def questions_to_export(topic=None):
@@ -64,10 +67,17 @@ def _question_as_dict(question):
         "tags": _tag_names(question),
         # Numbered by rank, as the importer numbers them, even if editors left gaps.
         "key_points": [
-            {"position": position, "label": point.label, "detail": point.detail}
+            _key_point_as_dict(position, point)
             for position, point in enumerate(question.key_points.all(), start=1)
         ],
     }
+
+
+def _key_point_as_dict(position, point):
+    value = {"position": position, "label": point.label, "detail": point.detail}
+    if phrasings := point.phrasing_list():
+        value["phrasings"] = phrasings
+    return value
 
 
 def to_markdown(questions):
@@ -108,11 +118,22 @@ def _metadata_comment(question):
         fields.append(("tags", ", ".join(_escape(tag) for tag in tags)))
     if not question.is_published:
         fields.append(("published", "no"))
+    if phrasings := _phrasings_metadata(question):
+        fields.append(("phrasings", phrasings))
     return "<!-- " + "; ".join(f"{name}: {value}" for name, value in fields) + " -->"
 
 
-def _escape(value):
-    return "".join(METADATA_ESCAPES.get(character, character) for character in value)
+def _phrasings_metadata(question):
+    """`2=less data|少标注, 4=收敛快`: each key point's accepted phrasings, by its number."""
+    return ", ".join(
+        f"{position}=" + "|".join(_escape(phrasing, PHRASING_ESCAPES) for phrasing in phrasings)
+        for position, point in enumerate(question.key_points.all(), start=1)
+        if (phrasings := point.phrasing_list())
+    )
+
+
+def _escape(value, escapes=METADATA_ESCAPES):
+    return "".join(escapes.get(character, character) for character in value)
 
 
 def _tag_names(question):

@@ -67,7 +67,13 @@ def _create_questions(items, tags):
     Question.objects.bulk_create(questions)
 
     KeyPoint.objects.bulk_create(
-        KeyPoint(question=question, position=position, label=label, detail=detail)
+        KeyPoint(
+            question=question,
+            position=position,
+            label=label,
+            detail=detail,
+            phrasings=_phrasings_at(item.parsed, position),
+        )
         for item, question in zip(items, questions, strict=True)
         for position, (label, detail) in enumerate(item.parsed.key_points, start=1)
     )
@@ -87,7 +93,7 @@ def _update_questions(items, tags):
     by_fields = defaultdict(list)
     new_points, changed_points, removed_points, retagged = [], [], [], []
     points_by_question = defaultdict(dict)
-    repointed = [item.question.pk for item in items if "key_points" in item.changes]
+    repointed = [item.question.pk for item in items if _repoints(item.changes)]
     for point in KeyPoint.objects.filter(question_id__in=repointed):
         points_by_question[point.question_id][point.position] = point
     for item in items:
@@ -106,17 +112,28 @@ def _update_questions(items, tags):
         question.search_text = Question.search_text_of(
             question.title, question.prompt, question.answer, item.parsed.key_points
         )
-        if "key_points" in changes:
+        if _repoints(changes):
             # Key points are matched by position, so unchanged ones keep their rows.
             old_points = points_by_question[question.pk]
             for position, (label, detail) in enumerate(item.parsed.key_points, start=1):
                 point = old_points.pop(position, None)
+                phrasings = _phrasings_at(item.parsed, position)
                 if point is None:
                     new_points.append(
-                        KeyPoint(question=question, position=position, label=label, detail=detail)
+                        KeyPoint(
+                            question=question,
+                            position=position,
+                            label=label,
+                            detail=detail,
+                            phrasings=phrasings,
+                        )
                     )
-                elif point.as_pair() != (label, detail):
-                    point.label, point.detail = label, detail
+                    continue
+                # A file that does not say keeps the editors' phrasings.
+                if item.parsed.phrasings is None:
+                    phrasings = point.phrasings
+                if (point.label, point.detail, point.phrasings) != (label, detail, phrasings):
+                    point.label, point.detail, point.phrasings = label, detail, phrasings
                     changed_points.append(point)
             removed_points.extend(point.pk for point in old_points.values())
         if "tags" in changes:
@@ -125,7 +142,7 @@ def _update_questions(items, tags):
     for fields, questions in by_fields.items():
         Question.objects.bulk_update(questions, sorted(fields))
     KeyPoint.objects.filter(pk__in=removed_points).delete()
-    KeyPoint.objects.bulk_update(changed_points, ["label", "detail"])
+    KeyPoint.objects.bulk_update(changed_points, ["label", "detail", "phrasings"])
     KeyPoint.objects.bulk_create(new_points)
     Question.tags.through.objects.filter(
         question_id__in=[item.question.pk for item in retagged]
@@ -135,3 +152,14 @@ def _update_questions(items, tags):
         for item in retagged
         for name in item.parsed.tags
     )
+
+
+def _repoints(changes):
+    return "key_points" in changes or "phrasings" in changes
+
+
+def _phrasings_at(parsed, position):
+    """The text of the phrasings field the file gives the key point at position (1-based)."""
+    if parsed.phrasings is None or position > len(parsed.phrasings):
+        return ""
+    return "\n".join(parsed.phrasings[position - 1])

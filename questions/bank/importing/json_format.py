@@ -108,8 +108,10 @@ def _question_from_json(path, line, index, value, options, errors):
             tags = []
         tags = _unique(tag.strip() for tag in tags)
 
+    phrasings = None
     if "key_points" in value:
         key_points = _key_points_from_json(value["key_points"], problem)
+        phrasings = _phrasings_from_json(value["key_points"], problem)
     else:
         key_points = key_points_from_answer(answer)
 
@@ -145,6 +147,7 @@ def _question_from_json(path, line, index, value, options, errors):
         difficulty=text("difficulty", default=None),
         is_published=is_published,
         tags=tags,
+        phrasings=phrasings,
     )
 
 
@@ -167,3 +170,24 @@ def _key_points_from_json(value, problem):
         else:
             key_points.append((position, label, detail))
     return [(label, detail) for _, label, detail in sorted(key_points, key=lambda p: p[0])]
+
+
+def _phrasings_from_json(value, problem):
+    """Each key point's "phrasings" (a list of strings), in the order _key_points_from_json puts
+    them; None when no key point has any, so that the file does not say."""
+    if not isinstance(value, list) or not any(
+        isinstance(point, dict) and "phrasings" in point for point in value
+    ):
+        return None
+    ordered = []
+    for index, point in enumerate(value):
+        if not isinstance(point, dict):
+            continue
+        phrasings = point.get("phrasings", [])
+        if not isinstance(phrasings, list) or not all(isinstance(p, str) for p in phrasings):
+            problem('key point "phrasings" must be a list of strings')
+            phrasings = []
+        position = point.get("position", index + 1)
+        if isinstance(position, int) and not isinstance(position, bool):
+            ordered.append((position, _unique(phrasing.strip() for phrasing in phrasings)))
+    return [phrasings for _, phrasings in sorted(ordered, key=lambda pair: pair[0])]

@@ -36,7 +36,16 @@ SECTION_MARKERS = {
     },
 }
 METADATA_RE = re.compile(r"^\s*<!--(?P<body>.*)-->\s*$")
-METADATA_KEYS = {"key", "source", "topic", "difficulty", "language", "tags", "published"}
+METADATA_KEYS = {
+    "key",
+    "source",
+    "topic",
+    "difficulty",
+    "language",
+    "tags",
+    "published",
+    "phrasings",
+}
 FENCE_RE = re.compile(r"^\s*(```|~~~)")
 ITEM_RE = re.compile(r"^\d+\.\s+(?P<text>.*)$")
 LABEL_RE = re.compile(r"^\*\*(?P<label>[^*\n]+?)\*\*(?P<rest>.*)$", re.DOTALL)
@@ -122,6 +131,16 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
     prompt, answer = "\n".join(sections["prompt"]).strip(), "\n".join(sections["answer"]).strip()
     explanation = "\n".join(sections.get("explanation", [])).strip()
     topic_name, topic_slug = options.topic_for(metadata.get("topic"))
+    key_points = key_points_from_answer(answer)
+    phrasings, extra = phrasings_for_points(metadata.get("phrasings"), key_points)
+    if extra:
+        errors.append(
+            (
+                path,
+                line_number,
+                f"phrasings for key point {extra[0]}, but the answer has only {len(key_points)}",
+            )
+        )
     return ParsedQuestion(
         path=path,
         line=line_number,
@@ -130,7 +149,7 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
         prompt=prompt,
         answer=answer,
         explanation=explanation,
-        key_points=key_points_from_answer(answer),
+        key_points=key_points,
         source=source,
         position=position,
         language=options.language_for(
@@ -141,6 +160,7 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
         difficulty=metadata.get("difficulty"),
         is_published=metadata.get("published"),
         tags=metadata.get("tags"),
+        phrasings=phrasings,
     )
 
 
@@ -166,6 +186,8 @@ def _parse_metadata(path, line_number, body, errors):
                 metadata["topic"] = (match["name"].strip(), match["slug"])
             else:
                 metadata["topic"] = (value, slugify(value, allow_unicode=True))
+        elif name == "phrasings":
+            metadata["phrasings"] = _phrasings_from_metadata(path, line_number, part, errors)
         elif name == "published":
             if value.lower() not in ("yes", "no"):
                 errors.append((path, line_number, f"published must be yes or no, not {value!r}"))
@@ -173,6 +195,32 @@ def _parse_metadata(path, line_number, body, errors):
         else:
             metadata[name] = value
     return metadata
+
+
+def _phrasings_from_metadata(path, line_number, part, errors):
+    """{position: [phrasing, …]} from `phrasings: 2=less data|少标注, 4=收敛快`, each phrasing
+    percent-escaped as the exporter writes it."""
+    phrasings = {}
+    for entry in part.partition(":")[2].split(","):
+        if not entry.strip():
+            continue
+        position, equals, values = entry.partition("=")
+        if not equals or not position.strip().isdigit() or int(position) < 1:
+            errors.append((path, line_number, f"phrasings: expected N=phrasing|…, not {entry!r}"))
+            continue
+        phrasings[int(position)] = _unique(
+            urllib.parse.unquote(value).strip() for value in values.split("|")
+        )
+    return phrasings
+
+
+def phrasings_for_points(phrasings, key_points):
+    """The phrasings by position as a list aligned with the key points (None stays None), and
+    the positions that have no key point."""
+    if phrasings is None:
+        return None, []
+    extra = sorted(position for position in phrasings if position > len(key_points))
+    return [phrasings.get(position, []) for position in range(1, len(key_points) + 1)], extra
 
 
 def key_points_from_answer(answer):

@@ -11,7 +11,7 @@ from questions.bank.importing.records import (
     ImportFileError,
     ParsedQuestion,
 )
-from questions.bank.models import KeyPoint, Question, Topic
+from questions.bank.models import KeyPoint, Question, Topic, phrasing_lines
 
 
 @dataclass
@@ -68,6 +68,7 @@ def plan_import(parsed, *, for_update=False):
 
     topics, new_topics = _resolve_topics(parsed)
     existing, old_points, old_tags = {}, defaultdict(list), defaultdict(list)
+    old_phrasings = defaultdict(list)
     for start in range(0, len(parsed), BATCH_SIZE):
         keys = [question.external_key for question in parsed[start : start + BATCH_SIZE]]
         # search_text is derived from what the file gives: an update writes it anew.
@@ -83,8 +84,10 @@ def plan_import(parsed, *, for_update=False):
         # manager per row was most of the time of a large re-import.
         ids = [question.pk for question in questions]
         points = KeyPoint.objects.filter(question_id__in=ids).order_by("question_id", "position")
-        for question_id, label, detail in points.values_list("question_id", "label", "detail"):
+        rows = points.values_list("question_id", "label", "detail", "phrasings")
+        for question_id, label, detail, phrasings in rows:
             old_points[question_id].append((label, detail))
+            old_phrasings[question_id].append(phrasing_lines(phrasings))
         tags = Question.tags.through.objects.filter(question_id__in=ids)
         for question_id, name in tags.values_list("question_id", "tag__name"):
             old_tags[question_id].append(name)
@@ -99,6 +102,11 @@ def plan_import(parsed, *, for_update=False):
         changes = _differences(
             current, question, topic, old_points[current.pk], sorted(old_tags[current.pk])
         )
+        if question.phrasings is not None and old_phrasings[current.pk] != question.phrasings:
+            changes["phrasings"] = (
+                describe_phrasings(old_phrasings[current.pk]),
+                describe_phrasings(question.phrasings),
+            )
         action = UPDATE if changes else UNCHANGED
         items.append(PlannedQuestion(question, action, topic, current, changes))
     return ImportPlan(items=items, new_topics=new_topics)
@@ -153,3 +161,13 @@ def _differences(question, parsed, topic, old_points, old_tags):
     if old_points != parsed.key_points:
         changes["key_points"] = (old_points, parsed.key_points)
     return changes
+
+
+def describe_phrasings(phrasings):
+    """`2: less data | 少标注; 4: 收敛快`, for the preview of what an import changes."""
+    described = [
+        f"{position}: {' | '.join(values)}"
+        for position, values in enumerate(phrasings, start=1)
+        if values
+    ]
+    return "; ".join(described) or "—"

@@ -63,6 +63,9 @@ class ParsedQuestion:
     difficulty: str | None = None
     is_published: bool | None = None
     tags: list | None = None
+    # Per key point, in order, the editors' accepted phrasings ([] for none); None means the
+    # file does not say, and an existing question keeps the phrasings it has.
+    phrasings: list | None = None
 
 
 # --- Parsing ------------------------------------------------------------------------------------
