@@ -88,5 +88,5 @@ def test_it_takes_screenshots_of_progress_and_mock(open_page, user):
     phone.goto("/mock/new/")
     phone.locator("#id_count").fill("3")
     phone.locator("main form button[type=submit]").click()
-    expect(phone.get_by_role("timer")).to_be_visible()
+    expect(phone.locator("[role=timer][data-deadline]")).to_be_visible()
     shoot(phone, "mock-mobile")
