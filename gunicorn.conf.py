@@ -4,7 +4,10 @@ Every value can be changed through the environment; docs/DEPLOY.md and .env.exam
 """
 
 import os
+import re
 import sys
+
+from gunicorn.glogging import Logger
 
 
 def _env_int(name, default):
@@ -50,6 +53,26 @@ accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms request_id=%({x-request-id}o)s "%(a)s"'
+
+# A password-reset link (/accounts/reset/<uid>/<token>/) logs its holder in: the access log
+# keeps the user's id part and masks the token, in whatever field it appears.
+_RESET_TOKEN = re.compile(r"(/accounts/reset/[^/\s]+/)[^/\s?\"]+")
+
+
+def mask_secrets(text):
+    return _RESET_TOKEN.sub(r"\1********", text)
+
+
+class MaskingLogger(Logger):
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        return {
+            name: mask_secrets(value) if isinstance(value, str) else value
+            for name, value in atoms.items()
+        }
+
+
+logger_class = MaskingLogger
 
 # Heartbeat files in memory: a container's overlay filesystem can stall them and get workers
 # killed for nothing.

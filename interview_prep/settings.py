@@ -90,12 +90,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "questions.middleware.PrivatePagesMiddleware",
     "questions.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "csp.middleware.CSPMiddleware",
+    # The rate limits of Django's own account views (login, password change and reset).
+    "questions.accounts.throttles.ThrottleMiddleware",
     # Last, as django-axes requires: it turns a lockout raised during login into its page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -165,8 +168,19 @@ if REDIS_URL:
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+    CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "interview_prep:throttle"}
 else:
+    # In this process only: fine for rendered fragments, which any worker can render again.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Rate-limit counters must be shared by every worker (questions/accounts/ratelimit.py): a
+    # table of the database, created by migration 0014 (and `manage.py createcachetable`).
+    CACHES["throttle"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "questions_throttle_cache",
+        # Culling past MAX_ENTRIES would delete live counters: expired ones go first, and
+        # each counter expires an hour after its window at most.
+        "OPTIONS": {"MAX_ENTRIES": 1_000_000},
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -211,13 +225,16 @@ IMPORT_QUEUE_THRESHOLD = env_int("DJANGO_IMPORT_QUEUE_THRESHOLD", 500)
 # The largest file the admin's import takes (20,000 questions exported as JSON are about 60 MB).
 IMPORT_MAX_UPLOAD_MB = env_int("DJANGO_IMPORT_MAX_UPLOAD_MB", 100)
 
-# Mail (password resets): SMTP when DJANGO_EMAIL_HOST is set, else printed to the log.
+# Mail (password resets): SMTP when DJANGO_EMAIL_HOST is set. Without it, development prints
+# mails (and their reset links) to the console; production only logs that a mail was not sent:
+# a reset link in the logs would let whoever reads them into the account.
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST")
-EMAIL_BACKEND = (
-    "django.core.mail.backends.smtp.EmailBackend"
-    if EMAIL_HOST
-    else "django.core.mail.backends.console.EmailBackend"
-)
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+else:
+    EMAIL_BACKEND = "questions.accounts.mail.LogOnlyEmailBackend"
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 587)
 EMAIL_HOST_USER = env_str("DJANGO_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_PASSWORD")
@@ -285,9 +302,17 @@ AXES_CLIENT_IP_CALLABLE = "questions.accounts.ratelimit.client_ip"
 # Its INFO lines (one at every start) would land on stdout, inside `dumpdata > file` and the like.
 AXES_VERBOSE = False
 
-# Signup attempts (POSTs) allowed per client address per hour, counted in the cache (Redis when
-# REDIS_URL is set, so shared by every app server).
+# Rate limits, per hour, counted in the "throttle" cache that every worker and server shares
+# (questions/accounts/throttles.py applies them; over a limit, a 429 page says when to retry).
+# Signup attempts (POSTs) per client address.
 SIGNUP_RATE_LIMIT = env_int("DJANGO_SIGNUP_RATE_LIMIT", 10)
+# Failed logins from one address, whatever the usernames (axes locks one username per address).
+LOGIN_ADDRESS_RATE_LIMIT = env_int("DJANGO_LOGIN_ADDRESS_RATE_LIMIT", 20)
+# Tries of the current password per user: changing the password, deleting the account.
+PASSWORD_CHECK_RATE_LIMIT = env_int("DJANGO_PASSWORD_CHECK_RATE_LIMIT", 10)
+# Password-reset requests per client address, and per e-mail address asked for.
+PASSWORD_RESET_ADDRESS_RATE_LIMIT = env_int("DJANGO_PASSWORD_RESET_ADDRESS_RATE_LIMIT", 10)
+PASSWORD_RESET_ACCOUNT_RATE_LIMIT = env_int("DJANGO_PASSWORD_RESET_ACCOUNT_RATE_LIMIT", 3)
 
 # Content-Security-Policy: no inline scripts or styles anywhere (htmx's indicator styles are
 # switched off by a meta tag in base.html and shipped in static/css/app.css instead).

@@ -12,6 +12,7 @@ import uuid
 
 from django.core.signals import request_finished
 from django.dispatch import receiver
+from django.utils.cache import patch_cache_control
 
 # What we accept from outside: an id that cannot forge extra log fields or lines.
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -45,3 +46,21 @@ class RequestIDLogFilter(logging.Filter):
     def filter(self, record):
         record.request_id = _request_id.get()
         return True
+
+
+class PrivatePagesMiddleware:
+    """Every page served to a signed-in user is theirs (history, progress, settings, a question
+    with their attempts): `Cache-Control: private, no-store`, so that no shared cache keeps it
+    and the back button after logging out asks the server again. Pages for anonymous visitors
+    (the bank) keep what their view says; a view that sets Cache-Control itself is left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

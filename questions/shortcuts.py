@@ -1,6 +1,8 @@
 """Small helpers shared by the app's views."""
 
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from questions.bank.models import Question
 
@@ -18,3 +20,25 @@ def bad_request(request, message):
     """A 400 with a message: the alert partial for htmx (swapped into #htmx-alert), else a page."""
     template = "questions/bad_request.html" + ("#alert" if request.htmx else "")
     return render(request, template, {"message": message}, status=400)
+
+
+def safe_next(request, fallback):
+    """Where to go after a form: its `next` (POST, else the query string) when that is a path on
+    this site, else `fallback` (a URL or a URL name). Never a bare word: redirect() would take
+    it for a URL name, and never another host ("//host", "/\\host", "https://…")."""
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    is_local_path = (
+        target.startswith("/")
+        and not target.startswith(("//", "/\\"))
+        and target.isprintable()
+        and len(target) <= 2000
+        and url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    )
+    return target if is_local_path else resolve_url(fallback)
+
+
+def redirect_to_next(request, fallback):
+    """A redirect to safe_next(): to a URL as given, never looked up as a URL name."""
+    return HttpResponseRedirect(safe_next(request, fallback))

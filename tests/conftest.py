@@ -1,6 +1,6 @@
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 
 from tests.factories import make_question, make_topic, make_user
 
@@ -46,8 +46,17 @@ def alice_client(client, alice):
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Each test starts with an empty cache: rate-limit counters must not leak between tests."""
+def _empty_cache(request, django_db_blocker):
+    """Each test starts with an empty cache. Rate-limit counters live in the database's throttle
+    table: a test's transaction takes them away with it, but a transactional test (threads,
+    live servers) commits them, so they are deleted after it."""
     cache.clear()
     yield
     cache.clear()
+    marker = request.node.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(request.fixturenames) or (
+        marker is not None and marker.kwargs.get("transaction")
+    )
+    if transactional:
+        with django_db_blocker.unblock():
+            caches["throttle"].clear()

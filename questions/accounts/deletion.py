@@ -7,13 +7,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from questions.accounts import ratelimit
+from questions.accounts import throttles
 from questions.accounts.deletion_forms import DeleteAccountForm
 from questions.study.models import Attempt
-
-# Wrong passwords are guessed at most this often per hour on the deletion form.
-DELETE_ATTEMPTS_PER_HOUR = 10
-
 
 # --- Account ----------------------------------------------------------------------------------
 
@@ -25,9 +21,8 @@ def account_delete(request):
     user = request.user
     form = DeleteAccountForm(request.POST or None, user=user)
     if request.method == "POST":
-        if not ratelimit.hit("account-delete", user.pk, DELETE_ATTEMPTS_PER_HOUR, period=3600):
-            message = _("Too many tries to delete this account. Try again in an hour.")
-            return render(request, "429.html", {"message": message}, status=429)
+        if refused := throttles.password_check_limited(request):
+            return refused
         if form.is_valid():
             username = user.get_username()
             with transaction.atomic():

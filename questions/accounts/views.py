@@ -1,47 +1,47 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
+from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from questions.accounts import ratelimit
+from questions.accounts import throttles
 from questions.accounts.forms import SignupForm, StudyProfileForm
+from questions.shortcuts import redirect_to_next
 from questions.study.models import ReviewCard, profile_for
 from questions.study.schedule_views import schedule_panel
 
 
-def _safe_next(request, fallback):
-    target = request.POST.get("next") or request.GET.get("next")
-    allowed = url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    )
-    return target if target and allowed else fallback
+def _create_user(form):
+    """The new user, or None when another signup took the name between the form's check and
+    this insert (the form then says the name is taken, as it would have a moment later)."""
+    try:
+        with transaction.atomic():
+            return form.save()
+    except IntegrityError:
+        form.add_error("username", form.instance.unique_error_message(User, ["username"]))
+        return None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request):
     if request.user.is_authenticated:
         return redirect("questions:practice")
-    # Every signup POST counts, valid or not: a script creating accounts is slowed either way.
-    if request.method == "POST" and not ratelimit.hit(
-        "signup", ratelimit.client_ip(request), settings.SIGNUP_RATE_LIMIT, period=3600
-    ):
-        message = _("Too many signups from your network in the last hour. Try again later.")
-        return render(request, "429.html", {"message": message}, status=429)
+    if request.method == "POST" and (refused := throttles.signup_limited(request)):
+        return refused
     form = SignupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        user = form.save()
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    user = _create_user(form) if request.method == "POST" and form.is_valid() else None
+    if user is not None:
         login(request, user, backend="questions.accounts.auth.ProfileBackend")
         messages.success(
             request,
             _("Welcome, %(name)s! Your first questions are ready.") % {"name": user.get_username()},
         )
-        return redirect(_safe_next(request, "questions:practice"))
-    next_url = request.POST.get("next") or request.GET.get("next", "")
+        return redirect_to_next(request, "questions:practice")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
 
 

@@ -35,6 +35,7 @@ from questions.bank.models import (
     Topic,
 )
 from questions.bank.quality import question_quality, with_admin_stats
+from questions.validation import BoundedSearchAdmin, id_or_404
 
 # --- Forms --------------------------------------------------------------------------------------
 
@@ -144,7 +145,7 @@ class NearDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(SimpleHistoryAdmin):
+class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
     form = QuestionForm
     list_display = [
         "title",
@@ -246,6 +247,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
         return True
 
     def history_view(self, request, object_id, extra_context=None):
+        id_or_404(object_id)  # simple_history queries it as a number: ValueError otherwise
         extra_context = {
             **(extra_context or {}),
             "can_restore": self.has_change_permission(request),
@@ -255,6 +257,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         if request.method != "GET":
             return HttpResponseNotAllowed(["GET"])
+        object_id, version_id = id_or_404(object_id), id_or_404(version_id)
         version = Question.history.filter(id=object_id, history_id=version_id).first()
         if version is not None:
             extra_context = {
@@ -404,7 +407,7 @@ class QuestionAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "question_count", "published_count"]
     list_editable = ["position"]
     search_fields = ["name", "slug"]
@@ -431,7 +434,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["name", "question_count"]
     search_fields = ["name"]
 
@@ -449,7 +452,7 @@ class TagAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionReport)
-class QuestionReportAdmin(admin.ModelAdmin):
+class QuestionReportAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = [
         "question",
         "kind",
@@ -513,7 +516,7 @@ class QuestionReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(SimilarQuestion)
-class SimilarQuestionAdmin(admin.ModelAdmin):
+class SimilarQuestionAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["question", "other", "similarity", "computed_at"]
     list_select_related = ["question", "other"]
     search_fields = ["question__title", "other__title"]

@@ -214,11 +214,13 @@ def import_view(request, model_admin):
     return TemplateResponse(request, "admin/questions/question/import.html", context)
 
 
-def _pending_job(request, status=ImportJob.Status.PREVIEWED):
-    """The editor's own import named by the form, if it is still in that status."""
+def _pending_job(request, *statuses):
+    """The editor's own import named by the form, if it is in one of these statuses
+    (by default: previewed, not confirmed yet)."""
+    statuses = statuses or [ImportJob.Status.PREVIEWED]
     try:
         return ImportJob.objects.get(
-            pk=request.POST.get("token", ""), created_by=request.user, status=status
+            pk=request.POST.get("token", ""), created_by=request.user, status__in=statuses
         )
     except (ImportJob.DoesNotExist, ValidationError):
         return None
@@ -272,31 +274,57 @@ def _preview(request, context, job, notice=None):
     return TemplateResponse(request, "admin/questions/question/import_preview.html", context)
 
 
+class _AlreadyConfirmed(Exception):
+    pass
+
+
 def _confirm_import(request, model_admin, context):
     job = _pending_job(request)
     if job is None:
-        return _expired(request)
+        return _already_confirmed(request) or _expired(request)
     if request.POST.get("fingerprint") != job.fingerprint:
         notice = _("The bank changed since the preview. Check the new preview and confirm again.")
         return _preview(request, context, job, notice=notice)
-    if job.question_count > settings.IMPORT_QUEUE_THRESHOLD:
-        with transaction.atomic():
-            queue_import(job)
-        return redirect("admin:questions_question_import_job", job.pk)
+    queued = job.question_count > settings.IMPORT_QUEUE_THRESHOLD
     try:
-        counts = apply_confirmed(
-            job.file_name, bytes(job.data), job.options, job.fingerprint, request.user
-        )
+        with transaction.atomic():
+            # A second confirm of this preview (a double click, another tab) waits here for
+            # the first to commit, then finds the job no longer previewed.
+            claimed = ImportJob.objects.select_for_update().filter(
+                pk=job.pk, status=ImportJob.Status.PREVIEWED
+            )
+            if not claimed.exists():
+                raise _AlreadyConfirmed
+            if queued:
+                queue_import(job)
+            else:
+                counts = apply_confirmed(
+                    job.file_name, bytes(job.data), job.options, job.fingerprint, request.user
+                )
+                job.finish(ImportJob.Status.DONE, counts=counts)
+    except _AlreadyConfirmed:
+        return _already_confirmed(request)
     except (StalePreview, importing.ImportFileError):
         notice = _("The bank changed since the preview. Check the new preview and confirm again.")
         return _preview(request, context, job, notice=notice)
-    job.finish(ImportJob.Status.DONE, counts=counts)
+    if queued:
+        return redirect("admin:questions_question_import_job", job.pk)
     messages.success(
         request,
         _("Imported %(name)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
         % {"name": job.file_name, **counts},
     )
     return redirect("admin:questions_question_changelist")
+
+
+def _already_confirmed(request):
+    """To the import's page when the editor's preview was confirmed already, else None."""
+    done = [status for status in ImportJob.Status if status != ImportJob.Status.PREVIEWED]
+    job = _pending_job(request, *done)
+    if job is None:
+        return None
+    messages.info(request, _("This import was already confirmed: it is applied once, not again."))
+    return redirect("admin:questions_question_import_job", job.pk)
 
 
 @require_http_methods(["GET", "HEAD"])

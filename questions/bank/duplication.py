@@ -1,3 +1,4 @@
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from questions.bank import edits
@@ -20,6 +21,21 @@ def copy_key(external_key):
     return f"{base}-{number}"
 
 
+def _save_with_free_key(copy, external_key, tries=5):
+    """Save the copy under the first free key. A copy of the same question made at the same
+    moment (a second editor, a double click) may take that key between our look and our insert:
+    its unique index refuses ours, and the next free key is taken instead."""
+    for attempt in range(tries):
+        copy.external_key = copy_key(external_key)
+        try:
+            with transaction.atomic():
+                copy.save()
+            return
+        except IntegrityError:
+            if attempt == tries - 1:
+                raise
+
+
 def duplicate_question(original, user):
     """An unpublished copy with its key points and tags, recorded in the history."""
     copy = Question(
@@ -29,11 +45,10 @@ def duplicate_question(original, user):
             if field.name not in {"id", "created_at", "updated_at"}
         }
     )
-    copy.external_key = copy_key(original.external_key)
     copy.is_published = False
     copy._history_user = user
     copy._change_reason = _("Copy of %(key)s") % {"key": original.external_key}
-    copy.save()
+    _save_with_free_key(copy, original.external_key)
     copy.tags.set(original.tags.all())
     points = KeyPoint.objects.bulk_create(
         KeyPoint(question=copy, position=point.position, label=point.label, detail=point.detail)

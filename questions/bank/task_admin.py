@@ -10,9 +10,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from questions.bank.models import FailedTask, ImportJob
+from questions.validation import BoundedSearchAdmin
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     def has_add_permission(self, request):
         return False
 

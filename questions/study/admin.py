@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from questions.study.models import Attempt, ReviewCard
+from questions.validation import BoundedSearchAdmin
 
 # --- Users' data: read-only but for superusers --------------------------------------------------
 
@@ -19,7 +20,7 @@ class SuperuserEditsOnly:
 
 
 @admin.register(Attempt)
-class AttemptAdmin(SuperuserEditsOnly, admin.ModelAdmin):
+class AttemptAdmin(SuperuserEditsOnly, BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["question", "user", "rating", "coverage", "mode", "created_at"]
     list_filter = ["rating", "mode"]
     list_select_related = ["question", "user"]
@@ -29,7 +30,7 @@ class AttemptAdmin(SuperuserEditsOnly, admin.ModelAdmin):
 
 
 @admin.register(ReviewCard)
-class ReviewCardAdmin(SuperuserEditsOnly, admin.ModelAdmin):
+class ReviewCardAdmin(SuperuserEditsOnly, BoundedSearchAdmin, admin.ModelAdmin):
     list_display = ["question", "user", "state", "due", "reps", "lapses", "suspended"]
     list_filter = ["state", "suspended"]
     list_select_related = ["question", "user"]

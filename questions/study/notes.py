@@ -1,7 +1,6 @@
 """A user's stars and private notes on questions (one QuestionNote row per user and question)."""
 
 from django import forms
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from questions.bank.models import Question
@@ -49,16 +48,6 @@ def starred_question_ids(user):
 def starred_questions(user):
     """The published questions the user starred, in bank order (for /practice/?starred=1)."""
     return Question.objects.published().filter(pk__in=starred_question_ids(user)).in_bank_order()
-
-
-def safe_next(request, fallback: str) -> str:
-    """Where a no-JavaScript form goes back to: its `next` field when it is on this site."""
-    url = request.POST.get("next", "")
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return url
-    return fallback
 
 
 def panel_context(request, question, note=None, form=None, next_url=None, saved=False) -> dict:

@@ -1,17 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from questions.shortcuts import bad_request, get_published_question
+from questions.shortcuts import bad_request, get_published_question, redirect_to_next, safe_next
 from questions.study import notes
 
 # --- Stars and notes --------------------------------------------------------------------------
 
 
 def _note_panel(request, question, **context):
-    next_url = notes.safe_next(request, question.get_absolute_url())
+    next_url = safe_next(request, question.get_absolute_url())
     return render(
         request,
         "questions/_note.html#note-panel",
@@ -30,7 +30,7 @@ def star(request, pk):
     if request.htmx:
         return _note_panel(request, question, note=note)
     messages.success(request, _("Starred.") if note.starred else _("Star removed."))
-    return redirect(notes.safe_next(request, question.get_absolute_url()))
+    return redirect_to_next(request, question.get_absolute_url())
 
 
 @require_POST
@@ -49,4 +49,4 @@ def note(request, pk):
     if request.htmx:
         return _note_panel(request, question, note=note, saved=True)
     messages.success(request, _("Note saved."))
-    return redirect(notes.safe_next(request, question.get_absolute_url()))
+    return redirect_to_next(request, question.get_absolute_url())

@@ -1,13 +1,14 @@
 from collections import defaultdict
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from questions.bank import edits
 from questions.bank.importing.markdown import _unique
 from questions.bank.importing.plan import COPIED_FIELDS, OPTIONAL_FIELDS
 from questions.bank.importing.records import BATCH_SIZE, CREATE, UNCHANGED, UPDATE
-from questions.bank.models import KeyPoint, Question, Tag
+from questions.bank.models import KeyPoint, Question, Tag, Topic
 
 # --- Applying -----------------------------------------------------------------------------------
 
@@ -19,7 +20,7 @@ def apply_plan(plan, *, progress=None):
     # Search texts are written with the questions; removing key points only notes theirs.
     with transaction.atomic(), edits.collected():
         for topic in plan.new_topics:
-            topic.save()
+            _create_topic(topic)
         tags = _tags_by_name(plan.items)
         for start in range(0, total, BATCH_SIZE):
             batch = plan.items[start : start + BATCH_SIZE]
@@ -28,6 +29,20 @@ def apply_plan(plan, *, progress=None):
             if progress:
                 progress(start + len(batch), total)
     return plan.counts
+
+
+def _create_topic(topic):
+    """Save the plan's new topic, or take the one another import created since the plan was
+    made (its unique name or slug refuses ours): the questions go there, as get_or_create."""
+    try:
+        with transaction.atomic():
+            topic.save()
+    except IntegrityError:
+        existing = Topic.objects.filter(Q(name=topic.name) | Q(slug=topic.slug)).first()
+        if existing is None:
+            raise
+        topic.pk, topic.name, topic.slug = existing.pk, existing.name, existing.slug
+        topic._state.adding = False
 
 
 def _tags_by_name(items):
@@ -44,7 +59,14 @@ def _tags_by_name(items):
             for tag in Tag.objects.filter(name__in=names[start : start + BATCH_SIZE])
         )
     missing = [Tag(name=name) for name in names if name not in tags]
-    tags.update((tag.name, tag) for tag in Tag.objects.bulk_create(missing))
+    if missing:
+        # ignore_conflicts: another import may create the same new tag at the same moment;
+        # then every tag is read back, with its id.
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        names = [tag.name for tag in missing]
+        for start in range(0, len(names), BATCH_SIZE):
+            batch = Tag.objects.filter(name__in=names[start : start + BATCH_SIZE])
+            tags.update((tag.name, tag) for tag in batch)
     return tags
 
 

@@ -12,11 +12,33 @@ JSON_WHITESPACE_RE = re.compile(r"[ \t\n\r]*")
 # --- JSON ---------------------------------------------------------------------------------------
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _refuse_duplicate_keys(pairs):
+    # json.loads() keeps the last of two equal keys; the line finder below reads the first.
+    keys = [key for key, _value in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise _DuplicateKey(key)
+    return dict(pairs)
+
+
 def _parse_json(path, text, options, errors):
     try:
-        document = json.loads(text)
+        document = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
     except json.JSONDecodeError as error:
         errors.append((path, error.lineno, f"invalid JSON: {error.msg}"))
+        return []
+    except _DuplicateKey as error:
+        quoted = json.dumps(str(error))
+        second = text.find(quoted, text.find(quoted) + 1)
+        line = text.count("\n", 0, max(second, 0)) + 1
+        errors.append((path, line, f"the key {quoted} appears twice in one object"))
+        return []
+    except RecursionError:
+        errors.append((path, 1, "the JSON is nested too deeply"))
         return []
     if not isinstance(document, dict) or not isinstance(document.get("questions"), list):
         errors.append((path, 1, 'expected an object with a "questions" list'))

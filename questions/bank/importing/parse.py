@@ -1,3 +1,4 @@
+import re
 from pathlib import Path, PurePath
 
 from django.utils.text import slugify
@@ -13,6 +14,10 @@ from questions.bank.importing.records import (
     _Options,
 )
 from questions.bank.models import Difficulty
+
+# PositiveIntegerField's range on PostgreSQL (SQLite would take more; the bank must move).
+MAX_POSITION = 2**31 - 1
+SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
 
 def read_files(paths, **options):
@@ -121,6 +126,25 @@ def _problems(question):
                 problems.append(f"the {name} must be one line")
     if not question.language:
         problems.append("the language is empty")
+    if not 0 <= question.position <= MAX_POSITION:
+        problems.append(f"the position must be a whole number from 0 to {MAX_POSITION}")
+    texts = [
+        question.title,
+        question.prompt,
+        question.answer,
+        question.explanation,
+        *values["external_key"],
+        *values["source"],
+        *values["topic name"],
+        *values["tag"],
+        *(text for point in question.key_points for text in point),
+    ]
+    # Neither can be stored: PostgreSQL refuses NUL in text, and a lone surrogate (a JSON
+    # "\ud800" escape) is not UTF-8.
+    if any("\x00" in text for text in texts):
+        problems.append("the question contains a NUL character")
+    if any(SURROGATE_RE.search(text) for text in texts):
+        problems.append("the question contains a lone surrogate escape (\\ud800 to \\udfff)")
     return problems
 
 
