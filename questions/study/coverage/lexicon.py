@@ -17,9 +17,9 @@ from questions.study.coverage import glossary, text
 COMMON_WEIGHT = 0.3
 # A one-character Chinese word of a point is mostly a modifier ("高", "强", "新").
 SINGLE_CHARACTER_WEIGHT = 0.3
-# A word that only says which way something goes ("减少", "提高", "faster") is half of a point
-# about what goes that way: "数据需求" says more of "减少数据需求" than "减少" does.
-DIRECTION_WEIGHT = 0.5
+# A word that only says which way something goes ("减少", "提高", "faster") weighs half of a
+# common word: "数据需求" says more of "减少数据需求" than "减少" does.
+DIRECTION_WEIGHT = 1.0
 # The longest run of words looked up in the glossary as one term.
 LONGEST_TERM = 4
 
@@ -116,7 +116,7 @@ def _term(run: tuple[str, ...], with_parts: bool = True) -> Term:
     else:
         weight = 1.0
     if len(run) == 1 and text.direction_of(run[0]):
-        weight *= DIRECTION_WEIGHT
+        weight = min(weight, COMMON_WEIGHT) * DIRECTION_WEIGHT
     return Term(
         key=text.join(run),
         phrases=phrases,

@@ -3,7 +3,7 @@ is among the question's points, and how one sentence of an answer scores against
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from questions.study.coverage import lexicon, text
@@ -18,6 +18,8 @@ PART_CREDIT = 0.5
 # A term found in k of a question's n points weighs (log((n+1)/k) / log(n+1)) ** IDF_POWER:
 # a term of every point ("预训练模型") tells nothing about which one the answer covers.
 IDF_POWER = 2
+# A label's word that weighs less than this share of its heaviest word hardly tells it apart.
+TELLING_SHARE = 0.25
 
 # "such as", "for example", "e.g." introduce examples too (grammar.txt has the single words).
 _EXAMPLE_PAIRS = (("such", "as"), ("for", "exampl"), ("e", "g"))
@@ -59,12 +61,23 @@ class PointModel:
             total = sum(slot.weight for slot in slots) * enough
             if not total:
                 continue
+            # A label of common words only ("应用效果") is matched in part by any answer that
+            # talks about the topic: two of its words are needed (of those that tell it from
+            # the other labels: not "模型" in "模型训练" among "模型评估", "模型保存" …).
+            common_only = enough == 1.0 and all(
+                item.term.weight <= lexicon.COMMON_WEIGHT for slot in slots for item in slot.items
+            )
+            telling = max(slot.weight for slot in slots) * TELLING_SHARE
+            needed = min(2, sum(slot.weight >= telling for slot in slots)) if common_only else 1
             # Only the sentences that match something are added up: a long answer has many.
-            earned = {}
+            earned, found = {}, {}
             for slot in slots:
                 for sentence, credit in self._credits(slot, answer).items():
                     earned[sentence] = earned.get(sentence, 0.0) + slot.weight * credit
-            best = max(best, max(earned.values(), default=0.0) / total)
+                    found[sentence] = found.get(sentence, 0) + (slot.weight >= telling)
+            for sentence, weight in earned.items():
+                if found[sentence] >= needed:
+                    best = max(best, weight / total)
         return min(best, 1.0)
 
     def _credits(self, slot: Slot, answer: Answer) -> dict[int, float]:
@@ -86,11 +99,12 @@ class PointModel:
         return credit
 
     def _sentences(self, answer: Answer, term: lexicon.Term, negated: bool) -> set[int]:
-        # A clause that says things go the other way than the label ("性能反而下降" against
-        # "提高模型性能"), and not also its way, contradicts the point.
+        # A clause that says things go the other way than the point ("性能反而下降" against
+        # "提高模型性能"), and not also its way, contradicts it. A point about something that
+        # is lacking ("可解释性较低") is also made by denying the thing ("没法解释").
         against = {text.OPPOSITE[direction] for direction in self.directions}
         sentences = set()
-        for number in answer.clauses_with(term, negated):
+        for number in answer.clauses_with(term, negated or "bad" in self.directions):
             clause = answer.clauses[number]
             if not (clause.directions & against) or clause.directions & self.directions:
                 sentences.add(clause.sentence)
@@ -109,6 +123,20 @@ def point_models(points: tuple) -> tuple[PointModel, ...]:
         )
         for label, detail, phrasings in points
     ]
+    # A detail that names another point's label ("F1 是精确率和召回率的调和平均") speaks of
+    # that point there: those words are left out of its own detail.
+    label_keys = [
+        {key for slot in label for term, _negated in slot for key in _keys(term)}
+        for label, _parts, _detail, _phrasings in analysed
+    ]
+    for index, (_label, _parts, detail, _phrasings) in enumerate(analysed):
+        others = set().union(*(keys for other, keys in enumerate(label_keys) if other != index))
+        others -= label_keys[index]
+        detail[:] = [
+            slot
+            for slot in detail
+            if not any({term.key, *term.groups} & others for term, _negated in slot)
+        ]
     # A label is weighed against the other labels, whose job it shares: telling the points
     # apart ("模型训练" from "模型评估"). A detail is weighed against all the points' texts.
     in_labels = _frequencies([label + sum(phrasings, []) for label, _, _, phrasings in analysed])
@@ -130,7 +158,7 @@ def point_models(points: tuple) -> tuple[PointModel, ...]:
         return tuple(weighed_slots)
 
     models = []
-    for (label, parts, detail, phrasings), (label_text, _detail, _phrasings) in zip(
+    for (label, parts, detail, phrasings), (label_text, detail_text, _phrasings) in zip(
         analysed, points, strict=True
     ):
         models.append(
@@ -141,18 +169,41 @@ def point_models(points: tuple) -> tuple[PointModel, ...]:
                 else (),
                 detail=weighed(detail, in_texts),
                 phrasings=tuple(weighed(phrasing, in_labels) for phrasing in phrasings),
-                directions=frozenset().union(
-                    *(clause.directions for clause in text.clauses(label_text))
-                ),
+                directions=_directions(label_text, label, detail_text),
             )
         )
     return tuple(models)
+
+
+def _directions(label_text: str, label: list, detail_text: str) -> frozenset[str]:
+    """Which ways the point says things go: its label's ("提高模型性能"), or when the label says
+    none, whether the detail says that the label's thing is lacking ("使得模型的可解释性较低"):
+    only that is clear enough to contradict an answer with."""
+    directions = frozenset().union(*(clause.directions for clause in text.clauses(label_text)))
+    if directions:
+        return directions
+    keys = {key for slot in label for term, _negated in slot for key in _keys(term)}
+    return frozenset({"bad"}) & frozenset().union(
+        *(
+            clause.directions
+            for clause in text.clauses(detail_text)
+            if keys & {key for term in lexicon.terms_of(list(clause.words)) for key in _keys(term)}
+        )
+    )
+
+
+def _keys(term: lexicon.Term) -> set:
+    return {term.key, *term.groups, *(part.key for part in term.parts)}
 
 
 def _slots(phrase: str) -> list[list[tuple[lexicon.Term, bool]]]:
     """The distinct terms of a point's text, each with the polarity of its clause, in slots."""
     slots, seen, slot_of_group = [], set(), {}
     for clause in text.clauses(phrase):
+        # A point's own clause is negated only by a plain "not" ("无法适应"): "删除不必要的层"
+        # says to remove layers.
+        if clause.negated and text.grammar().plain_negators.isdisjoint(clause.words):
+            clause = replace(clause, negated=False)
         for examples, run in _runs_of_examples(list(clause.words)):
             terms = [term for term in lexicon.terms_of(run) if term.key not in seen]
             seen.update(term.key for term in terms)

@@ -220,8 +220,19 @@ def _clause(words: list[str], sentence: int, maybe_negated: bool = True) -> Clau
         words=tuple(words),
         negated=negated,
         sentence=sentence,
-        directions=frozenset(filter(None, map(rules.direction_of.get, words))),
+        directions=_directions(words, rules),
     )
+
+
+def _directions(words: list[str], rules: _Grammar) -> frozenset[str]:
+    # A negated direction goes the other way: "不高" is low, "不差" good.
+    directions = set()
+    for index, word in enumerate(words):
+        direction = rules.direction_of.get(word)
+        if direction:
+            negated = index and words[index - 1] in rules.negators
+            directions.add(OPPOSITE[direction] if negated else direction)
+    return frozenset(directions)
 
 
 def _polarity(words: list[str]) -> tuple[bool, bool]:
