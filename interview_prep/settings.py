@@ -4,6 +4,7 @@ Every variable is listed in README.md and .env.example. Production (DJANGO_DEBUG
 refuses to start without what it needs instead of falling back to something unsafe.
 """
 
+import json
 import os
 import sys
 from datetime import timedelta
@@ -42,6 +43,19 @@ def env_int(name, default):
 
 def env_list(name, default=""):
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+def env_json_object(name):
+    value = env_str(name)
+    if value == "":
+        return {}
+    try:
+        parsed = json.loads(value)
+    except ValueError:
+        parsed = None
+    if not isinstance(parsed, dict):
+        sys.exit(f"error: {name} is not a JSON object")
+    return parsed
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
@@ -263,6 +277,24 @@ STORAGES = {
     },
 }
 
+# Spoken answers (questions/study/recordings.py). The files live in the "recordings" storage:
+# var/recordings/ by default, any Django storage backend (django-storages' S3Storage, …) when
+# DJANGO_RECORDINGS_STORAGE names one, with DJANGO_RECORDINGS_STORAGE_OPTIONS as its OPTIONS.
+# They are never given a public URL: a view hands each one to its owner only.
+RECORDINGS_STORAGE_OPTIONS = env_json_object("DJANGO_RECORDINGS_STORAGE_OPTIONS")
+RECORDINGS_STORAGE = env_str(
+    "DJANGO_RECORDINGS_STORAGE", "django.core.files.storage.FileSystemStorage"
+)
+if RECORDINGS_STORAGE == "django.core.files.storage.FileSystemStorage":
+    RECORDINGS_STORAGE_OPTIONS.setdefault("location", str(BASE_DIR / "var" / "recordings"))
+STORAGES["recordings"] = {"BACKEND": RECORDINGS_STORAGE, "OPTIONS": RECORDINGS_STORAGE_OPTIONS}
+RECORDING_MAX_SECONDS = env_int("DJANGO_RECORDING_MAX_SECONDS", 300)
+RECORDING_MAX_MB = env_int("DJANGO_RECORDING_MAX_MB", 10)
+# What all of one learner's recordings may take together.
+RECORDINGS_QUOTA_MB = env_int("DJANGO_RECORDINGS_QUOTA_MB", 200)
+# The suggested answer time of a question whose question and topic suggest none.
+ANSWER_TIME_SECONDS = env_int("DJANGO_ANSWER_TIME_SECONDS", 180)
+
 # Security. The production values are the defaults; DEBUG relaxes what needs HTTPS.
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
@@ -322,6 +354,8 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         "img-src": ["'self'", "data:"],
+        # blob: plays back a recording in the browser before it is uploaded (static/js/recorder.js).
+        "media-src": ["'self'", "blob:"],
         "connect-src": ["'self'"],
         "form-action": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -19,3 +19,4 @@ from questions.study.models import (  # noqa: F401
     ReviewCard,
     StudyProfile,
 )
+from questions.study.recordings import Recording  # noqa: F401, E402

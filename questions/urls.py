@@ -9,6 +9,7 @@ from questions.study import (
     mock_views,
     notes_views,
     practice_views,
+    recording_views,
     schedule_views,
 )
 
@@ -34,6 +35,9 @@ urlpatterns = [
     path("practice/<int:pk>/grade/", practice_views.grade, name="grade"),
     path("practice/<int:pk>/skip/", practice_views.skip, name="skip"),
     path("practice/<int:pk>/suspend/", practice_views.suspend, name="suspend"),
+    # Spoken answers, to their owner only (questions/study/recording_views.py).
+    path("recordings/<int:pk>/", recording_views.serve, name="recording"),
+    path("recordings/<int:pk>/delete/", recording_views.delete, name="recording_delete"),
     # Stars and notes (questions/study/notes_views.py).
     path("questions/<int:pk>/star/", notes_views.star, name="star"),
     path("questions/<int:pk>/note/", notes_views.note, name="note"),

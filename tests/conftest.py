@@ -60,3 +60,17 @@ def _empty_cache(request, django_db_blocker):
     if transactional:
         with django_db_blocker.unblock():
             caches["throttle"].clear()
+
+
+@pytest.fixture
+def recordings_dir(settings, tmp_path):
+    """Recordings stored in a directory of the test's own, not in var/recordings."""
+    location = tmp_path / "recordings"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "recordings": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(location)},
+        },
+    }
+    return location

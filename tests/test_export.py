@@ -138,6 +138,8 @@ class TestJsonExport:
             "hints_used": 1,
             "time_spent_seconds": 95.0,
             "answer": '预训练模型, "quoted"\nsecond line',
+            "recording_url": None,
+            "recording_seconds": None,
         }
 
     def test_an_empty_history_is_valid_json(self, alice_client):

@@ -263,7 +263,7 @@ class TestHealthzWithRedis:
 
 def test_env_example_documents_every_variable_the_app_reads():
     sources = {
-        "interview_prep/settings.py": r"env_(?:str|bool|int|list)\(\s*\"([A-Z0-9_]+)\"",
+        "interview_prep/settings.py": r"env_(?:str|bool|int|list|json_object)\(\s*\"([A-Z0-9_]+)\"",
         "gunicorn.conf.py": r"(?:_env_int\(|environ\.get\()\s*[\"']([A-Z0-9_]+)[\"']",
         "docker/entrypoint.sh": r"\$\{([A-Z0-9_]+):-",
         "docker-compose.yml": r"\$\{([A-Z0-9_]+):\?",

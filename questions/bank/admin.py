@@ -177,7 +177,15 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
         (None, {"fields": ["topic", "title", "prompt", "answer", "explanation"]}),
         (
             gettext_lazy("Classification"),
-            {"fields": ["difficulty", "language", "tags", "is_published"]},
+            {
+                "fields": [
+                    "difficulty",
+                    "language",
+                    "tags",
+                    "suggested_answer_seconds",
+                    "is_published",
+                ]
+            },
         ),
         (
             gettext_lazy("Identity"),
@@ -408,8 +416,15 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(BoundedSearchAdmin, admin.ModelAdmin):
-    list_display = ["name", "slug", "position", "question_count", "published_count"]
-    list_editable = ["position"]
+    list_display = [
+        "name",
+        "slug",
+        "position",
+        "suggested_answer_seconds",
+        "question_count",
+        "published_count",
+    ]
+    list_editable = ["position", "suggested_answer_seconds"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 

@@ -29,6 +29,15 @@ class Topic(models.Model):
     position = models.PositiveIntegerField(
         _("position"), default=0, help_text=_("Topics are listed by position, then name.")
     )
+    suggested_answer_seconds = models.PositiveIntegerField(
+        _("suggested answer time (seconds)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How long an answer to this topic's questions should take in an interview, for the "
+            "practice timer. Empty: the site's default."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -103,6 +112,15 @@ class Question(models.Model):
         help_text=_("Stable identity used by imports: source:number, e.g. pretrained-models:1."),
     )
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Within source."))
+    suggested_answer_seconds = models.PositiveIntegerField(
+        _("suggested answer time (seconds)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "How long a spoken answer should take in an interview, for the practice timer. "
+            "Empty: the topic's time, else the site's default."
+        ),
+    )
     is_published = models.BooleanField(_("published"), default=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)

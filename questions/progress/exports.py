@@ -3,6 +3,7 @@ import json
 
 from django.contrib.auth.decorators import login_required
 from django.http import StreamingHttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -30,12 +31,17 @@ EXPORT_COLUMNS = [
     "hints_used",
     "time_spent_seconds",
     "answer",
+    "recording_url",
+    "recording_seconds",
 ]
 
 
-def _export_rows(user):
+def _export_rows(user, link):
     """Every attempt, oldest first, as plain dicts: one query read in chunks (a server-side
-    cursor on PostgreSQL), so memory stays flat whatever the history's size."""
+    cursor on PostgreSQL), so memory stays flat whatever the history's size.
+
+    A spoken answer is exported as a link (`link` makes it absolute) that downloads the file
+    for its owner, logged in: the files stay private and the export stays one stream."""
     rows = (
         Attempt.objects.for_user(user)
         .order_by("created_at", "id")
@@ -53,6 +59,8 @@ def _export_rows(user):
             "hints_used",
             "time_spent",
             "text",
+            "recording__id",
+            "recording__duration",
         )
     )
     for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
@@ -77,6 +85,16 @@ def _export_rows(user):
                 round(row["time_spent"].total_seconds(), 3) if row["time_spent"] else None
             ),
             "answer": row["text"],
+            "recording_url": (
+                link(reverse("questions:recording", args=[row["recording__id"]]) + "?download=1")
+                if row["recording__id"]
+                else None
+            ),
+            "recording_seconds": (
+                round(row["recording__duration"].total_seconds(), 3)
+                if row["recording__duration"]
+                else None
+            ),
         }
 
 
@@ -101,11 +119,11 @@ class _Echo:
 _TEXT_COLUMNS = ("question_key", "question_title", "topic", "answer")
 
 
-def _csv_lines(user):
+def _csv_lines(user, link):
     writer = csv.writer(_Echo())
     # The byte order mark lets spreadsheet programs recognise UTF-8 (Chinese titles and answers).
     yield "\ufeff" + writer.writerow(EXPORT_COLUMNS)
-    for record in _export_rows(user):
+    for record in _export_rows(user, link):
         record["ticked"] = " ".join(map(str, record["ticked"]))
         record["missed"] = " ".join(map(str, record["missed"]))
         for column in _TEXT_COLUMNS:
@@ -120,10 +138,11 @@ def export_csv(request):
     """Every attempt as CSV, streamed. Text cells that a spreadsheet would run as a formula get
     a leading apostrophe; the JSON export carries the exact text."""
     filename = _export_filename(request, "csv")
-    return _attachment(_csv_lines(request.user), "text/csv; charset=utf-8", filename)
+    lines = _csv_lines(request.user, request.build_absolute_uri)
+    return _attachment(lines, "text/csv; charset=utf-8", filename)
 
 
-def _json_chunks(user, exported_at, batch_size=200):
+def _json_chunks(user, exported_at, link, batch_size=200):
     header = {
         "format": "interview-prep-history",
         "version": 1,
@@ -133,7 +152,7 @@ def _json_chunks(user, exported_at, batch_size=200):
     # The header object without its closing brace, then the attempts array written row by row.
     yield json.dumps(header, ensure_ascii=False)[:-1] + ', "attempts": ['
     batch, separator = [], "\n"
-    for record in _export_rows(user):
+    for record in _export_rows(user, link):
         batch.append(separator + json.dumps(record, ensure_ascii=False))
         separator = ",\n"
         if len(batch) >= batch_size:
@@ -147,5 +166,5 @@ def _json_chunks(user, exported_at, batch_size=200):
 @never_cache
 def export_json(request):
     filename = _export_filename(request, "json")
-    chunks = _json_chunks(request.user, timezone.now())
+    chunks = _json_chunks(request.user, timezone.now(), request.build_absolute_uri)
     return _attachment(chunks, "application/json; charset=utf-8", filename)

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
@@ -9,6 +10,7 @@ from questions.durations import format_clock
 from questions.progress import stats
 from questions.progress.forms import HistoryFilterForm
 from questions.study.models import Attempt, profile_for
+from questions.study.recordings import Recording
 
 ATTEMPTS_PER_PAGE = 25
 # The history list shows this much of each answer (an answer can be 20,000 characters).
@@ -35,6 +37,13 @@ def _filter_attempts(attempts, filters, zone):
     return attempts
 
 
+# The length of each listed attempt's recording: a subquery per row on the unique attempt_id
+# index, not one more query for the page.
+_recording_duration = Subquery(
+    Recording.objects.filter(attempt=OuterRef("pk")).values("duration")[:1]
+)
+
+
 @require_safe
 @login_required
 def history(request):
@@ -55,7 +64,7 @@ def history(request):
             request.user,
             leech_threshold=profile.leech_threshold,
             snippet_length=SNIPPET_LENGTH,
-        ),
+        ).annotate(recording_duration=_recording_duration),
         applied,
         profile.zone,
     )
@@ -73,7 +82,7 @@ def history(request):
 
 def _get_attempt_for_user(request, pk):
     return get_object_or_404(
-        Attempt.objects.select_related("question__topic"), pk=pk, user=request.user
+        Attempt.objects.select_related("question__topic", "recording"), pk=pk, user=request.user
     )
 
 
@@ -90,6 +99,7 @@ def attempt_detail(request, pk):
         "ticked_count": sum(point.ticked for point in points),
         "answer_changed": attempt.question.answer != attempt.answer_snapshot,
         "time_spent": format_clock(attempt.time_spent),
+        "recording": getattr(attempt, "recording", None),
         "zone": profile.time_zone,
     }
     return render(request, "history/attempt_detail.html", context)

@@ -243,9 +243,9 @@ def mock_answer(request, pk):
 def mock_grade(request, pk, item_id):
     session = _get_mock_for_user(request, pk)
     item = get_object_or_404(
-        session.items.select_related("question", "question__topic", "attempt").prefetch_related(
-            "question__key_points"
-        ),
+        session.items.select_related(
+            "question", "question__topic", "attempt", "recording"
+        ).prefetch_related("question__key_points"),
         pk=item_id,
     )
     if session.status != MockStatus.FINISHED:
@@ -270,7 +270,9 @@ def mock_grade(request, pk, item_id):
         )
     except scheduling.AlreadyGraded:
         return bad_request(request, _("This answer has already been graded."))
-    Recording.attach(attempt, mock_item=item)
+    recording = getattr(item, "recording", None)  # selected with the item: no query
+    if recording is not None:
+        recording.attach_to(attempt)
 
     if not request.htmx:
         messages.success(

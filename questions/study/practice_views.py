@@ -26,10 +26,11 @@ from questions.bank.importing.records import CJK_RE
 from questions.bank.models import Question, Topic
 from questions.durations import format_interval
 from questions.shortcuts import bad_request, get_published_question
-from questions.study import notes, scheduling
+from questions.study import notes, recording_views, scheduling
 from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
 from questions.study.forms import AttemptForm, GradeForm, ReportForm
 from questions.study.models import AttemptMode, Rating, ReviewCard, profile_for
+from questions.study.recordings import Recording, RecordingRejected
 
 # A practice screen left open longer than this must be reloaded before it can be graded.
 TOKEN_MAX_AGE = timedelta(days=2)
@@ -330,6 +331,13 @@ def reveal(request, pk):
     if not form.is_valid():
         context = _question_context(request, queue, question, now, form=form, hints=hints)
         return _render(request, context)
+    try:
+        reveal_token = uuid.UUID(payload["n"])
+        recording = recording_views.keep_with_reveal(request, question, reveal_token, now)
+    except RecordingRejected as error:
+        context = _question_context(request, queue, question, now, form=form, hints=hints)
+        context["recording_error"] = str(error)
+        return _render(request, context)
 
     text = form.cleaned_data["text"]
     scores = score_key_points(text, [point.as_scored() for point in key_points])
@@ -355,6 +363,7 @@ def reveal(request, pk):
         ],
         "coverage": coverage,
         "other_language": other_language,
+        "recording": recording,
         "grades": [
             {
                 "value": rating.value,
@@ -408,6 +417,7 @@ def grade(request, pk):
         )
     except scheduling.AlreadyGraded:
         return bad_request(request, _("This answer has already been graded."))
+    Recording.attach(attempt)
 
     queue = Queue(request, mode=payload["m"])
     if payload["m"] == AttemptMode.BROWSE:

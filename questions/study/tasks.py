@@ -115,3 +115,14 @@ def refresh_memory_states(user_id):
     profile = _profile(user_id)
     if profile is not None:
         refresh_cards(profile)
+
+
+@task()
+def sweep_recordings():
+    """Remove recordings no attempt or mock answer took within a day, and stored files no row
+    names (questions/study/recordings.py); queued by `manage.py sweep_recordings`."""
+    from questions.study import recordings
+
+    rows, strays = recordings.sweep(timezone.now())
+    logger.info("recordings swept rows=%s stray_files=%s", rows, strays)
+    return {"rows": rows, "stray_files": strays}

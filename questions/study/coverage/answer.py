@@ -20,6 +20,7 @@ class Answer:
         # than a search of a long text.
         self._characters = set(self.text)
         self._found = {}
+        self.sentences = {}  # the points' look-ups of the sentences matching a term
 
     def clauses_with(self, term: lexicon.Term, negated: bool) -> frozenset[int]:
         """The clauses that match the term, as far as the point's polarity allows.

@@ -102,13 +102,18 @@ class PointModel:
         # A clause that says things go the other way than the point ("性能反而下降" against
         # "提高模型性能"), and not also its way, contradicts it. A point about something that
         # is lacking ("可解释性较低") is also made by denying the thing ("没法解释").
-        against = {text.OPPOSITE[direction] for direction in self.directions}
-        sentences = set()
-        for number in answer.clauses_with(term, negated or "bad" in self.directions):
-            clause = answer.clauses[number]
-            if not (clause.directions & against) or clause.directions & self.directions:
-                sentences.add(clause.sentence)
-        return sentences
+        negated = negated or "bad" in self.directions
+        key = (term.key, negated, self.directions)
+        if key not in answer.sentences:
+            against = {text.OPPOSITE[direction] for direction in self.directions}
+            clauses = answer.clauses
+            answer.sentences[key] = {
+                clauses[number].sentence
+                for number in answer.clauses_with(term, negated)
+                if not (clauses[number].directions & against)
+                or clauses[number].directions & self.directions
+            }
+        return answer.sentences[key]
 
 
 @lru_cache(maxsize=1024)

@@ -140,26 +140,28 @@ def join(words) -> str:
 def join_clauses(clauses) -> tuple[str, list[int], set[int]]:
     """The canonical texts of the clauses' words, one line each, in one pass: the text, where
     each clause starts in it, and the offsets where a word ends."""
-    parts, starts, ends, offset = [], [], set(), 0
+    # The hottest loop of a long answer: its methods are looked up once.
+    parts, starts, ends, offset = [], [], [], 0
+    append, end = parts.append, ends.append
     for words in clauses:
         if parts:
-            parts.append("\n")
+            append("\n")
             offset += 1
         starts.append(offset)
-        parts.append(" ")
-        offset, han = offset + 1, False
+        append(" ")
+        offset, han = offset + 1, None
         for word in words:
             word_is_han = is_han(word)
-            if parts[-1] != " " and not (han and word_is_han):
-                parts.append(" ")
+            if han is not None and not (han and word_is_han):
+                append(" ")
                 offset += 1
-            parts.append(word)
+            append(word)
             offset += len(word)
-            ends.add(offset)
+            end(offset)
             han = word_is_han
-        parts.append(" ")
+        append(" ")
         offset += 1
-    return "".join(parts), starts, ends
+    return "".join(parts), starts, set(ends)
 
 
 def is_han(word: str) -> bool:
@@ -188,10 +190,11 @@ def _words_and_breaks(text: str):
 
 
 @cache
-def _segmenter() -> rjieba.Jieba:
-    # A segmenter of our own, so the glossary's words ("召回率", "显存") and the grammar's
-    # ("而不是") come out whole without changing the default instance other code may use.
-    segmenter = rjieba.Jieba()
+def _segmenter():
+    # The module's own instance (importing rjieba loads its dictionary; a second instance
+    # would load it again), taught the glossary's words ("召回率", "显存") and the grammar's
+    # ("而不是") so that they come out whole. Nothing else in the project segments Chinese.
+    segmenter = rjieba
     for group in glossary.groups():
         for term in group.terms + group.kinds:
             if len(term) > 1 and all(is_han(char) for char in term):
