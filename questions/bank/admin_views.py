@@ -219,7 +219,8 @@ def _pending_job(request, *statuses):
     (by default: previewed, not confirmed yet)."""
     statuses = statuses or [ImportJob.Status.PREVIEWED]
     try:
-        return ImportJob.objects.get(
+        # The file (tens of MB for a large bank) is read only where it is used.
+        return ImportJob.objects.defer("data").get(
             pk=request.POST.get("token", ""), created_by=request.user, status__in=statuses
         )
     except (ImportJob.DoesNotExist, ValidationError):
