@@ -78,7 +78,8 @@ def plays(page, selector):
         """(selector) => new Promise((resolve) => {
             const audio = document.querySelector(selector);
             audio.muted = true;
-            audio.addEventListener("timeupdate", () => resolve(audio.currentTime > 0), { once: true });
+            const played = () => resolve(audio.currentTime > 0);
+            audio.addEventListener("timeupdate", played, { once: true });
             audio.addEventListener("error", () => resolve(false), { once: true });
             audio.play().catch(() => resolve(false));
         })""",
