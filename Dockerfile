@@ -50,10 +50,11 @@ COPY --from=translations /build/locale/ locale/
 # Static files are hashed, compressed (gzip and brotli) and listed in staticfiles.json at build
 # time. Settings refuse to load in production without a secret key, and collectstatic needs none
 # of its secrecy: it gets a throwaway one for this step only, never stored in the image.
-# var/ is where an SQLite database would live when no DATABASE_URL is given: the app may write it.
+# var/ is where an SQLite database would live when no DATABASE_URL is given, and var/recordings/
+# the learners' recordings (a volume in compose, which takes this owner): the app may write both.
 RUN DJANGO_SECRET_KEY=build-time-only-collectstatic python manage.py collectstatic --noinput \
-    && mkdir -p var \
-    && chown app:app var \
+    && mkdir -p var/recordings \
+    && chown app:app var var/recordings \
     && chmod 0755 docker/entrypoint.sh
 
 USER 10001:10001
