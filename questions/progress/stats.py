@@ -261,7 +261,7 @@ def leeches(user, threshold):
             user=user, question__is_published=True, again_count__gte=threshold
         )
         .select_related("question")
-        .only("suspended", "again_count", "question__id", "question__title")
+        .only("suspended", "again_count", "question__id", "question__title", "question__language")
         .order_by("question_id")
     )
 

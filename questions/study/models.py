@@ -412,7 +412,9 @@ class AttemptQuerySet(models.QuerySet):
             .prefetch_related(
                 models.Prefetch(
                     "question",
-                    Question.objects.select_related("topic").only("title", "topic__name"),
+                    Question.objects.select_related("topic").only(
+                        "title", "language", "topic__name"
+                    ),
                 )
             )
             .newest_first()
