@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from questions.bank.models import Question
 from questions.study import optimizer
@@ -42,7 +42,7 @@ def schedule_panel(profile, now):
     }
 
 
-@require_GET
+@require_safe
 @login_required
 def panel(request):
     """The panel alone: htmx polls it while a fit or a simulation is on its way."""
