@@ -5,6 +5,7 @@ import itertools
 from django.contrib.auth import get_user_model
 
 from questions.bank.models import KeyPoint, Question, Topic
+from questions.study.models import Attempt
 
 _numbers = itertools.count(1)
 
@@ -86,3 +87,19 @@ def make_questions(count, topic=None, **kwargs):
     )
     Question.refresh_search_texts(q.pk for q in questions)
     return questions
+
+
+def make_attempt(user, question, rating=3, coverage=0.5, ticked=(), snapshot=None, **fields):
+    """An attempt with the question's answer and key points as they are now."""
+    if snapshot is None:
+        snapshot = [[p.position, p.label, p.detail] for p in question.key_points.all()]
+    return Attempt.objects.create(
+        user=user,
+        question=question,
+        rating=rating,
+        coverage=coverage,
+        ticked=list(ticked),
+        answer_snapshot=question.answer,
+        key_points_snapshot=snapshot,
+        **fields,
+    )

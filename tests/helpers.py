@@ -1,5 +1,5 @@
-"""Test helpers that are not fixtures: simulated learners for the scheduler's fit, and the practice
-flow (reveal, grade) through the test client."""
+"""Test helpers that are not fixtures: simulated learners for the scheduler's fit, the practice
+flow (reveal, grade) through the test client, and the admin's change form."""
 
 import heapq
 import itertools
@@ -135,3 +135,40 @@ def grade(client, question, rating=3, ticked=(1, 2), htmx=True, token=None, text
     data = {"token": token, "text": text, "rating": rating, "ticked": list(ticked)}
     headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
     return client.post(reverse("questions:grade", args=[question.pk]), data, **headers)
+
+
+# --- The admin's change form --------------------------------------------------------------------
+
+
+def change_url(question):
+    return reverse("admin:questions_question_change", args=[question.pk])
+
+
+def form_data(response):
+    """The POST data of an admin change form as the page shows it, inlines included."""
+    data = {}
+
+    def add(form):
+        for name in form.fields:
+            bound = form[name]
+            value = bound.value()
+            if value is None or value is False:
+                continue
+            if value is True:
+                value = "on"
+            data[bound.html_name] = value
+
+    add(response.context["adminform"].form)
+    for inline in response.context["inline_admin_formsets"]:
+        formset = inline.formset
+        management = formset.management_form
+        for name in management.fields:
+            data[management[name].html_name] = management[name].value()
+        for form in formset.forms:
+            add(form)
+    return data
+
+
+def key_points(question):
+    """[(position, label)] of the question's key points, as stored."""
+    return list(question.key_points.order_by("position").values_list("position", "label"))

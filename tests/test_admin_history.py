@@ -8,7 +8,7 @@ from django.urls import reverse
 from questions.bank import search
 from questions.bank.models import KeyPoint, Question
 from tests.factories import make_question, make_user
-from tests.test_admin_questions import change_url, form_data, key_points
+from tests.helpers import change_url, form_data, key_points
 
 
 @pytest.fixture

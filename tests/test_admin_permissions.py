@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from questions.bank.models import QuestionReport, ReportStatus
 from questions.study.models import Attempt, ReviewCard
-from tests.factories import make_user
-from tests.test_admin_questions import change_url, form_data, make_attempt
+from tests.factories import make_attempt, make_user
+from tests.helpers import change_url, form_data
 
 STRONG_PASSWORD = "a-long-and-unusual-passphrase"
 

@@ -5,7 +5,6 @@ import json
 import zipfile
 
 import pytest
-from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from questions.bank import search
@@ -18,73 +17,10 @@ from questions.bank.models import (
     Tag,
 )
 from questions.study.models import Attempt
-from tests.factories import make_question, make_questions, make_topic, make_user
+from tests.factories import make_attempt, make_question, make_questions, make_topic, make_user
+from tests.helpers import change_url, form_data, key_points
 
 CHANGELIST = reverse("admin:questions_question_changelist")
-
-
-def change_url(question):
-    return reverse("admin:questions_question_change", args=[question.pk])
-
-
-@pytest.fixture
-def editor(db):
-    user = make_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
-
-
-def form_data(response):
-    """The POST data of an admin change form as the page shows it, inlines included."""
-    data = {}
-
-    def add(form):
-        for name in form.fields:
-            bound = form[name]
-            value = bound.value()
-            if value is None or value is False:
-                continue
-            if value is True:
-                value = "on"
-            data[bound.html_name] = value
-
-    add(response.context["adminform"].form)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in management.fields:
-            data[management[name].html_name] = management[name].value()
-        for form in formset.forms:
-            add(form)
-    return data
-
-
-def key_points(question):
-    return list(
-        KeyPoint.objects.filter(question=question)
-        .order_by("position")
-        .values_list("position", "label")
-    )
-
-
-def make_attempt(user, question, rating=3, coverage=0.5, ticked=(), snapshot=None):
-    if snapshot is None:
-        snapshot = [[p.position, p.label, p.detail] for p in question.key_points.all()]
-    return Attempt.objects.create(
-        user=user,
-        question=question,
-        rating=rating,
-        coverage=coverage,
-        ticked=list(ticked),
-        answer_snapshot=question.answer,
-        key_points_snapshot=snapshot,
-    )
 
 
 # --- The list -----------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.urls import reverse
 from questions.bank import similarity
 from questions.bank.models import KeyPoint, Question, SimilarQuestion
 from tests.factories import make_question, make_user
-from tests.test_admin_questions import change_url, form_data
+from tests.helpers import change_url, form_data
 
 # The seed's known near-duplicates, by question number.
 SEED_PAIRS = [(1, 7), (2, 6), (3, 25), (13, 26)]
