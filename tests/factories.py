@@ -90,7 +90,7 @@ def make_questions(count, topic=None, **kwargs):
 
 
 def make_attempt(user, question, rating=3, coverage=0.5, ticked=(), snapshot=None, **fields):
-    """An attempt with the question's answer and key points as they are now."""
+    """An attempt with the question's reference answer and key points as they are now."""
     if snapshot is None:
         snapshot = [[p.position, p.label, p.detail] for p in question.key_points.all()]
     return Attempt.objects.create(
@@ -99,7 +99,7 @@ def make_attempt(user, question, rating=3, coverage=0.5, ticked=(), snapshot=Non
         rating=rating,
         coverage=coverage,
         ticked=list(ticked),
-        answer_snapshot=question.answer,
+        answer_snapshot=question.reference_answer(),
         key_points_snapshot=snapshot,
         **fields,
     )

@@ -96,7 +96,7 @@ def test_attempts_carry_what_grading_stores():
     assert not Attempt.objects.exclude(rating__in=[1, 2, 3, 4]).exists()
     assert not Attempt.objects.filter(Q(coverage__lt=0) | Q(coverage__gt=1)).exists()
     attempt = Attempt.objects.select_related("question").first()
-    assert attempt.answer_snapshot == attempt.question.answer
+    assert attempt.answer_snapshot == attempt.question.reference_answer()
     positions = [point[0] for point in attempt.key_points_snapshot]
     assert positions == list(range(1, len(positions) + 1))
     assert set(attempt.ticked) <= set(positions)

@@ -110,7 +110,7 @@ def test_it_keeps_the_prompt_answer_and_explanation_as_written():
         section = seed_section(number)
         question = Question.objects.get(position=number)
         assert question.prompt == between(section, "**题目：**", "**答案：**").strip()
-        assert question.answer == between(section, "**答案：**", "**解析：**").strip()
+        assert question.reference_answer() == between(section, "**答案：**", "**解析：**").strip()
         assert question.explanation == between(section, "**解析：**").strip()
 
 
@@ -118,7 +118,7 @@ def test_it_keeps_the_prompt_answer_and_explanation_as_written():
 def test_it_keeps_the_intro_paragraph_and_the_list_in_the_answer():
     run("load_sample_bank")
 
-    answer = Question.objects.get(position=1).answer
+    answer = Question.objects.get(position=1).reference_answer()
     assert answer.startswith("预训练模型是指在大规模数据集上进行预训练")
     assert "\n\n**优点：**\n\n1. **高泛化能力：** 预训练模型通过" in answer
     assert answer.endswith("因为模型已经具有了一定的权重初始化。")
@@ -194,7 +194,7 @@ def test_it_updates_a_changed_answer(tmp_path):
 
     assert import_file(path) == "created 0, updated 1, unchanged 29\n"
     question.refresh_from_db()
-    assert "4. **模型效果：**" in question.answer
+    assert "4. **模型效果：**" in question.reference_answer()
     assert question.key_points.get(position=4).label == "模型效果"
     assert bank_counts() == (1, 0, 30, 159)
 

@@ -6,6 +6,7 @@ review cards are users' data, editable by superusers only.
 """
 
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import (
     Count,
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from questions.bank import admin_views, edits, similarity, versions
+from questions.bank import admin_views, answers, edits, similarity, versions
 from questions.bank.duplication import duplicate_question
 from questions.bank.models import (
     KeyPoint,
@@ -55,7 +56,7 @@ class UnixNewlines:
 
 
 class QuestionForm(UnixNewlines, ModelForm):
-    text_fields = ("prompt", "answer", "explanation")
+    text_fields = ("prompt", "answer", "answer_closing", "explanation")
 
 
 class KeyPointForm(UnixNewlines, ModelForm):
@@ -89,6 +90,33 @@ class KeyPointFormSet(BaseInlineFormSet):
                 position=F("position") + versions.PARKING_OFFSET
             )
         return super().save(commit)
+
+    def clean(self):
+        """A reference answer that lists its key points must read back as the same points:
+        otherwise the markdown export would import as other key points."""
+        super().clean()
+        question = self.instance
+        if not question.compose_key_points or any(form.errors for form in self.forms):
+            return
+        kept = [
+            form.cleaned_data
+            for form in self.forms  # extra forms left empty have no cleaned data
+            if "position" in form.cleaned_data
+            and not (self.can_delete and self._should_delete_form(form))
+        ]
+        kept.sort(key=lambda data: data["position"])
+        points = [(data.get("label", ""), data.get("detail", "")) for data in kept]
+        if not answers.reads_back(
+            question.answer, points, question.answer_closing, question.language
+        ):
+            raise ValidationError(
+                _(
+                    "Learners would read other key points than these: with the key points "
+                    "listed in the answer, the answer and its closing may not hold numbered "
+                    "items of their own, and a key point's detail may not hold a blank line "
+                    "or a code block."
+                )
+            )
 
 
 class KeyPointInline(admin.TabularInline):
@@ -165,16 +193,30 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
         "difficulty",
         "is_published",
         "language",
+        "compose_key_points",
         NearDuplicateFilter,
     ]
     list_select_related = ["topic"]
     list_per_page = 50
-    search_fields = ["title", "prompt", "answer"]
+    search_fields = ["title", "prompt", "answer", "answer_closing"]
     autocomplete_fields = ["tags"]
     inlines = [KeyPointInline, OpenReportInline]
     readonly_fields = ["preview", "quality", "similar_questions", "created_at", "updated_at"]
     fieldsets = [
-        (None, {"fields": ["topic", "title", "prompt", "answer", "explanation"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "topic",
+                    "title",
+                    "prompt",
+                    "answer",
+                    "compose_key_points",
+                    "answer_closing",
+                    "explanation",
+                ]
+            },
+        ),
         (
             gettext_lazy("Classification"),
             {
@@ -210,6 +252,10 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return with_admin_stats(super().get_queryset(request))
+
+    def get_changeform_initial_data(self, request):
+        # A new question lists its key points in its answer: one text to edit, not two.
+        return {"compose_key_points": True, **super().get_changeform_initial_data(request)}
 
     def get_urls(self):
         site = self.admin_site

@@ -86,7 +86,7 @@ def build_package(questions):
                     escape(question.external_key),
                     escape(question.title),
                     render_markdown(question.prompt),
-                    render_markdown(question.answer),
+                    render_markdown(question.reference_answer()),
                     render_markdown(question.explanation),
                     escape(topic.name),
                 ],

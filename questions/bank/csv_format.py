@@ -263,7 +263,7 @@ def to_csv(questions):
             question.topic.slug,
             question.title,
             question.prompt,
-            question.answer,
+            question.reference_answer(),
             question.explanation,
             question.difficulty,
             question.language,

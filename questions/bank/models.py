@@ -2,12 +2,15 @@ import uuid
 from collections import defaultdict
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+from questions.bank import answers
 
 # Lets constraints say text__length__lte (the attempt text limit, enforced by the database).
 models.TextField.register_lookup(Length)
@@ -81,7 +84,9 @@ class QuestionQuerySet(models.QuerySet):
 
 
 # The question's own texts in its search_text: saving any of them rebuilds it.
-SEARCHED_FIELDS = frozenset({"title", "prompt", "answer"})
+SEARCHED_FIELDS = frozenset(
+    {"title", "prompt", "answer", "answer_closing", "compose_key_points", "language"}
+)
 
 
 class Question(models.Model):
@@ -91,9 +96,29 @@ class Question(models.Model):
     tags = models.ManyToManyField(Tag, blank=True, related_name="questions", verbose_name=_("tags"))
     title = models.CharField(_("title"), max_length=200)
     prompt = models.TextField(_("prompt"), help_text=_("Markdown. What the user is asked."))
+    # The reference answer is these two texts around the key point rows, composed by
+    # reference_answer() (questions/bank/answers.py): the list learners read is the rows.
     answer = models.TextField(
         _("reference answer"),
-        help_text=_("Markdown. The full reference answer; its key points are listed below."),
+        blank=True,
+        help_text=_(
+            "Markdown. What comes before the key points, which are listed after it as a "
+            "numbered list; or, when the key points are not listed, the whole answer."
+        ),
+    )
+    answer_closing = models.TextField(
+        _("reference answer: closing"),
+        blank=True,
+        help_text=_("Markdown. What comes after the numbered key points, if anything."),
+    )
+    compose_key_points = models.BooleanField(
+        _("list the key points in the answer"),
+        default=False,
+        help_text=_(
+            "On: learners read the answer above, the key points below as a numbered list, then "
+            "the closing. Off: the answer above is read as it is, and must say the key points "
+            "itself (answers imported with a list written otherwise are kept so)."
+        ),
     )
     explanation = models.TextField(_("explanation"), blank=True, help_text=_("Markdown."))
     difficulty = models.CharField(
@@ -167,22 +192,47 @@ class Question(models.Model):
         # One line, as every export writes it and every import requires; browsers send a
         # textarea's line breaks as CRLF, which the importers read as LF.
         self.title = " ".join(self.title.splitlines())
-        for name in ("prompt", "answer", "explanation"):
+        for name in ("prompt", "answer", "answer_closing", "explanation"):
             setattr(self, name, normalize_newlines(getattr(self, name)))
         update_fields = kwargs.get("update_fields")
         if update_fields is None or not SEARCHED_FIELDS.isdisjoint(update_fields):
             points = (
                 []
                 if self.pk is None
-                else self.key_points.order_by("position").values_list("label", "detail")
+                else list(self.key_points.order_by("position").values_list("label", "detail"))
             )
-            self.search_text = self.search_text_of(self.title, self.prompt, self.answer, points)
+            answer = self.reference_answer_of(points)
+            self.search_text = self.search_text_of(self.title, self.prompt, answer, points)
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("questions:detail", args=[self.pk])
+
+    def clean(self):
+        if not self.compose_key_points and not self.answer.strip():
+            raise ValidationError({"answer": _("Write the answer, or list the key points in it.")})
+
+    def reference_answer(self):
+        """The markdown of the reference answer, as learners read it and exports write it.
+
+        One query for the key points, none when they are prefetched.
+        """
+        return self.reference_answer_of(point.as_pair() for point in self.key_points.all())
+
+    def reference_answer_of(self, key_points):
+        """The reference answer with these (label, detail) key points, in position order."""
+        return answers.reference_answer(
+            self.answer, self.answer_closing, self.compose_key_points, self.language, key_points
+        )
+
+    def set_reference_answer(self, answer, key_points):
+        """Store this answer text, whose key points are these (label, detail) pairs: split
+        around their list when it is written as reference_answer() writes it, else whole.
+        The key point rows are the caller's to write."""
+        for name, value in answers.stored_answer(answer, key_points, self.language).items():
+            setattr(self, name, value)
 
     @staticmethod
     def search_text_of(title, prompt, answer, key_points):
@@ -215,13 +265,12 @@ class Question(models.Model):
                 points[question_id].append((label, detail))
             changed = []
             questions = (
-                cls.objects.filter(pk__in=batch)
-                .order_by()
-                .only("title", "prompt", "answer", "search_text")
+                cls.objects.filter(pk__in=batch).order_by().only(*SEARCHED_FIELDS, "search_text")
             )
             for question in questions:
+                answer = question.reference_answer_of(points[question.pk])
                 text = cls.search_text_of(
-                    question.title, question.prompt, question.answer, points[question.pk]
+                    question.title, question.prompt, answer, points[question.pk]
                 )
                 if text != question.search_text:
                     question.search_text = text

@@ -33,7 +33,7 @@ from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from questions.bank import edits
+from questions.bank import answers, edits
 from questions.bank.models import KeyPoint, Question, SimilarQuestion
 
 logger = logging.getLogger(__name__)
@@ -108,6 +108,11 @@ def jaccard(first, second):
     return common / (len(first) + len(second) - common)
 
 
+# What a question's document needs besides its key points: the prompt, then the fields of
+# answers.reference_answer() (plain values: a model instance per question costs more).
+ANSWER_FIELDS = ["prompt", "answer", "answer_closing", "compose_key_points", "language"]
+
+
 def load_documents(question_ids=None):
     """{question id: shingle set}, for all questions or the given ones.
 
@@ -115,8 +120,8 @@ def load_documents(question_ids=None):
     """
     texts, points = {}, defaultdict(list)
     if question_ids is None:
-        rows = Question.objects.values_list("id", "prompt", "answer").order_by("id")
-        texts = {pk: (prompt, answer) for pk, prompt, answer in rows.iterator(chunk_size=2000)}
+        rows = Question.objects.values_list("id", *ANSWER_FIELDS).order_by("id")
+        texts = {pk: fields for pk, *fields in rows.iterator(chunk_size=2000)}
         point_rows = KeyPoint.objects.order_by("question_id", "position").values_list(
             "question_id", "label", "detail"
         )
@@ -126,8 +131,8 @@ def load_documents(question_ids=None):
         ids = list(question_ids)
         for start in range(0, len(ids), BATCH_SIZE):
             batch = ids[start : start + BATCH_SIZE]
-            rows = Question.objects.filter(pk__in=batch).values_list("id", "prompt", "answer")
-            texts.update((pk, (prompt, answer)) for pk, prompt, answer in rows)
+            rows = Question.objects.filter(pk__in=batch).values_list("id", *ANSWER_FIELDS)
+            texts.update((pk, fields) for pk, *fields in rows)
             point_rows = (
                 KeyPoint.objects.filter(question_id__in=batch)
                 .order_by("question_id", "position")
@@ -136,8 +141,14 @@ def load_documents(question_ids=None):
             for question_id, label, detail in point_rows:
                 points[question_id].append((label, detail))
     return {
-        pk: frozenset(shingles(document_text(prompt, answer, points[pk])))
-        for pk, (prompt, answer) in texts.items()
+        pk: frozenset(
+            shingles(
+                document_text(
+                    fields[0], answers.reference_answer(*fields[1:], points[pk]), points[pk]
+                )
+            )
+        )
+        for pk, fields in texts.items()
     }
 
 
@@ -258,12 +269,11 @@ def _probes(shingle_set):
 
 
 def _candidate_ids(question_id, shingle_set):
-    """The other questions whose answers contain most of the probes; one query, counted in SQL.
+    """The other questions whose texts contain most of the probes; one query, counted in SQL.
 
-    It reads every answer, the cost of an update on save (scripts/bench_similarity.py). The
-    answer holds most of a question's text (its key points are the answer's list). The search
-    is case-sensitive, so a capitalised English word is missed as a probe: the ranking only
-    has to put near-duplicates among the first CANDIDATES.
+    It reads every search text (all of a question's texts, casefolded, as are the probes), the
+    cost of an update on save (scripts/bench_similarity.py). The ranking only has to put
+    near-duplicates among the first CANDIDATES.
     """
     probes = _probes(shingle_set)
     if not probes:
@@ -272,7 +282,9 @@ def _candidate_ids(question_id, shingle_set):
     hits = sum(
         (
             Case(
-                When(GreaterThan(StrIndex("answer", Value(probe)), 0), then=Value(1)),
+                When(
+                    GreaterThan(StrIndex("search_text", Value(probe.casefold())), 0), then=Value(1)
+                ),
                 default=Value(0),
                 output_field=IntegerField(),
             )

@@ -97,7 +97,7 @@ def attempt_detail(request, pk):
         "question": attempt.question,
         "points": points,
         "ticked_count": sum(point.ticked for point in points),
-        "answer_changed": attempt.question.answer != attempt.answer_snapshot,
+        "answer_changed": attempt.question.reference_answer() != attempt.answer_snapshot,
         "time_spent": format_clock(attempt.time_spent),
         "recording": getattr(attempt, "recording", None),
         "zone": profile.time_zone,

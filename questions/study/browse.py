@@ -178,7 +178,9 @@ def result_rows(questions, terms):
     for question in questions:
         row = {"question": question, "title": highlight(question.title, terms), "snippet": None}
         if terms:
-            row["snippet"] = snippet(question.prompt, terms) or snippet(question.answer, terms)
+            row["snippet"] = snippet(question.prompt, terms) or snippet(
+                question.reference_answer(), terms
+            )
         if hasattr(question, "status"):
             row["status"] = Status(question.status)
         rows.append(row)

@@ -41,6 +41,8 @@ def question_list(request):
         questions = form.filter(Question.objects.published().select_related("topic"))
         if request.user.is_authenticated:
             questions = browse.with_status(questions, request.user, timezone.now())
+        if form.terms:  # the snippets come from the reference answers, which list them
+            questions = questions.prefetch_related("key_points")
         page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
         rows = browse.result_rows(page, form.terms)
     context = {"filters": form, "topic": form.selected_topic, "page": page, "rows": rows}

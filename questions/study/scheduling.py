@@ -256,7 +256,7 @@ def _record_grade(
             mode=mode,
             reveal_token=token,
             time_spent=time_spent,
-            answer_snapshot=question.answer,
+            answer_snapshot=question.reference_answer_of(p.as_pair() for p in key_points),
             key_points_snapshot=[[p.position, p.label, p.detail] for p in key_points],
             created_at=now,
         )

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from questions.bank import edits
 from questions.bank.importing.markdown import _unique
-from questions.bank.importing.plan import COPIED_FIELDS, OPTIONAL_FIELDS
+from questions.bank.importing.plan import ANSWER_CHANGES, COPIED_FIELDS, OPTIONAL_FIELDS
 from questions.bank.importing.records import BATCH_SIZE, CREATE, UNCHANGED, UPDATE
 from questions.bank.models import KeyPoint, Question, Tag, Topic
 
@@ -77,6 +77,7 @@ def _create_questions(items, tags):
     for item in items:
         parsed = item.parsed
         values = {name: getattr(parsed, name) for name in COPIED_FIELDS}
+        values.update(parsed.stored_answer())
         values.update(
             (name, getattr(parsed, name))
             for name in OPTIONAL_FIELDS
@@ -128,11 +129,16 @@ def _update_questions(items, tags):
         if "topic" in changes:
             question.topic = item.topic
             changed_fields.add("topic")
+        if not ANSWER_CHANGES.isdisjoint(changes):
+            stored = item.parsed.stored_answer()
+            for name, value in stored.items():
+                setattr(question, name, value)
+            changed_fields.update(stored)
         question.updated_at = now
         by_fields[frozenset(changed_fields)].append(question)
         # The key points end up as the file gives them, changed or not.
         question.search_text = Question.search_text_of(
-            question.title, question.prompt, question.answer, item.parsed.key_points
+            question.title, question.prompt, item.parsed.answer, item.parsed.key_points
         )
         if _repoints(changes):
             # Key points are matched by position, so unchanged ones keep their rows.

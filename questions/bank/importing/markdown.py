@@ -3,6 +3,7 @@ import urllib.parse
 
 from django.utils.text import slugify
 
+from questions.bank.answers import FENCE_RE, key_points_from_answer
 from questions.bank.importing.records import TOPIC_WITH_SLUG_RE, ParsedQuestion
 
 HEADING_RE = re.compile(r"^ {0,3}#{1,3}\s")
@@ -46,9 +47,6 @@ METADATA_KEYS = {
     "published",
     "phrasings",
 }
-FENCE_RE = re.compile(r"^\s*(```|~~~)")
-ITEM_RE = re.compile(r"^\d+\.\s+(?P<text>.*)$")
-LABEL_RE = re.compile(r"^\*\*(?P<label>[^*\n]+?)\*\*(?P<rest>.*)$", re.DOTALL)
 
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -221,39 +219,6 @@ def phrasings_for_points(phrasings, key_points):
         return None, []
     extra = sorted(position for position in phrasings if position > len(key_points))
     return [phrasings.get(position, []) for position in range(1, len(key_points) + 1)], extra
-
-
-def key_points_from_answer(answer):
-    """One (label, detail) per numbered item of the answer, in order.
-
-    `1. **label：** detail` gives (label, detail); an item without a bold label gives
-    ("", item text). Indented lines right after an item continue its detail.
-    """
-    items, in_fence = [], False
-    for line in answer.split("\n"):
-        code = in_fence or bool(FENCE_RE.match(line))
-        if FENCE_RE.match(line):
-            in_fence = not in_fence
-        item = None if code else ITEM_RE.match(line)
-        if item:
-            items.append([item["text"].strip()])
-        elif items and items[-1] is not None and not code and line[:1].isspace() and line.strip():
-            items[-1].append(line.strip())
-        elif items:
-            # Anything else (code too) closes the item, so later indented lines stay out of it.
-            items.append(None)
-    return [_split_label("\n".join(item)) for item in items if item is not None]
-
-
-def _split_label(text):
-    bold = LABEL_RE.match(text)
-    if bold:
-        label, rest = bold["label"].strip(), bold["rest"]
-        if label.endswith((":", "：")):
-            return label.rstrip(":：").strip(), rest.strip()
-        if rest.lstrip().startswith((":", "：")):
-            return label, rest.lstrip()[1:].strip()
-    return "", text.strip()
 
 
 def _unique(values):

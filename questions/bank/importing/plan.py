@@ -49,7 +49,9 @@ def summary_line(counts):
 # --- Planning -----------------------------------------------------------------------------------
 
 # Compared and copied as they are; difficulty and is_published only when the file gives them.
-COPIED_FIELDS = ["title", "prompt", "answer", "explanation", "language", "source", "position"]
+# The answer is compared as learners read it, and stored by ParsedQuestion.stored_answer().
+COPIED_FIELDS = ["title", "prompt", "explanation", "language", "source", "position"]
+ANSWER_CHANGES = {"answer", "key_points", "language"}
 OPTIONAL_FIELDS = ["difficulty", "is_published"]
 
 
@@ -150,6 +152,8 @@ def _differences(question, parsed, topic, old_points, old_tags):
         old, new = getattr(question, name), getattr(parsed, name)
         if old != new:
             changes[name] = (old, new)
+    if (answer := question.reference_answer_of(old_points)) != parsed.answer:
+        changes["answer"] = (answer, parsed.answer)
     for name in OPTIONAL_FIELDS:
         old, new = getattr(question, name), getattr(parsed, name)
         if new is not None and old != new:

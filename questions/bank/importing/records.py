@@ -3,6 +3,8 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+from questions.bank import answers
+
 JSON_FORMAT = "interview-prep-questions"
 JSON_VERSION = 1
 MARKDOWN_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -66,6 +68,11 @@ class ParsedQuestion:
     # Per key point, in order, the editors' accepted phrasings ([] for none); None means the
     # file does not say, and an existing question keeps the phrasings it has.
     phrasings: list | None = None
+
+    def stored_answer(self):
+        """The Question fields that store the answer with the key points (the answer split
+        around their list, or whole): questions/bank/answers.py."""
+        return answers.stored_answer(self.answer, self.key_points, self.language)
 
 
 # --- Parsing ------------------------------------------------------------------------------------

@@ -367,7 +367,7 @@ class _Generator:
                     topic=topics[(n - 1) % len(topics)],
                     title=title,
                     prompt=sample.prompt,
-                    answer=sample.answer,
+                    **sample.stored_answer(),
                     # What save() would derive (the key points are written just below).
                     search_text=Question.search_text_of(
                         title, sample.prompt, sample.answer, sample.key_points
@@ -656,7 +656,7 @@ class _QuestionData:
 
     def __init__(self, question, key_points, prepare):
         self.pk = question.pk
-        self.answer = question.answer
+        self.answer = question.reference_answer_of(key_points)
         self.key_points = key_points
         self.point_count = len(key_points)
         self.snapshot = prepare.json(
