@@ -1,26 +1,24 @@
 import difflib
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from questions.bank import answers, edits, importing, similarity
+from questions.bank import edits, importing, similarity
 from questions.bank.models import KeyPoint, Question, Tag, Topic
 
 # Key points moved out of the way while positions are rewritten (positions are unique).
 PARKING_OFFSET = 1_000_000
 
-TEXT_FIELDS = {"title", "prompt", "answer", "answer_closing", "explanation"}
+TEXT_FIELDS = {"title", "prompt", "answer", "explanation"}
 FIELD_LABELS = {
     "title": gettext_lazy("title"),
     "prompt": gettext_lazy("prompt"),
     "answer": gettext_lazy("reference answer"),
-    "answer_closing": gettext_lazy("reference answer: closing"),
-    "compose_key_points": gettext_lazy("list the key points in the answer"),
     "explanation": gettext_lazy("explanation"),
     "language": gettext_lazy("language"),
     "source": gettext_lazy("source"),
@@ -126,6 +124,46 @@ def _recorded_tags(records):
     return tags
 
 
+def _copy_into_history(model, ids, *, user, reason, date, batch_size=500):
+    """The first history records ("+") of rows that have none, copied by the database itself.
+
+    What an import has just created: building a model instance per row (100,000 key points
+    for 20,000 questions) was most of a large import's time, inside its write transaction.
+    The tags of the new question versions are copied the same way.
+    """
+    history = model.history.model
+    quote = connection.ops.quote_name
+    fields = list(history.tracked_fields)
+    targets = [history._meta.get_field(field.name).column for field in fields]
+    targets += ["history_date", "history_change_reason", "history_type"]
+    targets.append(history._meta.get_field("history_user").column)
+    sources = ", ".join(quote(model._meta.get_field(field.name).column) for field in fields)
+    when = connection.ops.adapt_datetimefield_value(date)
+    tag_history = _tag_history_model() if model is Question else None
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), batch_size):
+            batch = ids[start : start + batch_size]
+            marks = ", ".join(["%s"] * len(batch))
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} "
+                f"({', '.join(quote(column) for column in targets)}) "
+                f"SELECT {sources}, %s, %s, '+', %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({marks})",
+                [when, reason, user.pk if user else None, *batch],
+            )
+            if tag_history is None:
+                continue
+            through = Question.tags.through._meta.db_table
+            cursor.execute(
+                f"INSERT INTO {quote(tag_history._meta.db_table)} "
+                "(id, question_id, tag_id, history_id) "
+                f"SELECT t.id, t.question_id, t.tag_id, h.history_id FROM {quote(through)} t "
+                f"JOIN {quote(history._meta.db_table)} h ON h.id = t.question_id "
+                f"WHERE h.history_date = %s AND h.history_type = '+' AND h.id IN ({marks})",
+                [when, *batch],
+            )
+
+
 def _record_tags(records, tags):
     """bulk_history_create() writes no m2m rows: the versions' tags are written here."""
     model = _tag_history_model()
@@ -159,26 +197,28 @@ def sync_history(question_ids, *, reason=SNAPSHOT_REASON, user=None):
         manager = model.history
         fields = [field.attname for field in manager.model.tracked_fields]
         latest = _latest_records(manager.filter(**records))
-        rows = list(rows)
+        ids = list(rows.values_list("pk", flat=True))
+        _copy_into_history(
+            model, [pk for pk in ids if pk not in latest], user=user, reason=reason, date=now
+        )
+        # Only the rows with a history are compared with it (all of them, after an import
+        # that only creates, have none).
+        rows = [row for row in rows if row.pk in latest] if latest else []
         retagged = set()
         if model is Question:
             recorded = _recorded_tags(latest.values())
             retagged = {
                 pk for pk, record in latest.items() if recorded[record.history_id] != set(tags[pk])
             }
-        for created in (True, False):
-            changed = [
-                row
-                for row in rows
-                if (row.pk not in latest) == created
-                and (row.pk in retagged or _differs(row, latest.get(row.pk), fields))
-            ]
-            history = _create_history(
-                manager, changed, created=created, user=user, reason=reason, date=now
-            )
-            if model is Question:
-                _record_tags(history or [], tags)
-        present = {row.pk for row in rows}
+        changed = [
+            row for row in rows if row.pk in retagged or _differs(row, latest.get(row.pk), fields)
+        ]
+        history = _create_history(
+            manager, changed, created=False, user=user, reason=reason, date=now
+        )
+        if model is Question:
+            _record_tags(history or [], tags)
+        present = set(ids)
         manager.model.objects.bulk_create(
             manager.model(
                 **{name: getattr(record, name) for name in fields},
@@ -263,10 +303,6 @@ RESTORED_FIELDS = [
 ]
 
 
-# How the reference answer is stored (questions/bank/answers.py): compared as the text it gives.
-ANSWER_FIELDS = {"answer", "answer_closing", "compose_key_points"}
-
-
 def restore_version(question, version, user):
     """Put the question's fields and key points back as they were in this version.
 
@@ -288,11 +324,6 @@ def restore_version(question, version, user):
             )
         for name in RESTORED_FIELDS:
             setattr(question, name, getattr(version, name))
-        # The answer is stored as an import would store the text of that version with its key
-        # points: a version recorded whole (as every one was, before answers were stored
-        # around their key points) lists them from the rows again when its text allows.
-        pairs = [(label, detail) for _id, _position, label, detail in points]
-        question.set_reference_answer(question.reference_answer_of(pairs), pairs)
         when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
         reason = _("Restored the version of %(when)s") % {"when": when}
         question._history_user = user
@@ -347,7 +378,7 @@ def _version_changes(question, version):
     changes = {}
     for name in RESTORED_FIELDS:
         now, then = getattr(question, name), getattr(version, name)
-        if now != then and name not in ANSWER_FIELDS:
+        if now != then:
             changes[name.removesuffix("_id")] = (now, then)
     if "topic" in changes:
         topics = Topic.objects.in_bulk([question.topic_id, version.topic_id])
@@ -358,17 +389,6 @@ def _version_changes(question, version):
     then_points = [
         (label, detail) for _id, _position, label, detail in key_points_of_version(version)
     ]
-    # The answer as learners read it, whichever way either version stores it.
-    now_answer = question.reference_answer_of(now_points)
-    then_answer = answers.reference_answer(
-        version.answer,
-        version.answer_closing,
-        version.compose_key_points,
-        version.language,
-        then_points,
-    )
-    if now_answer != then_answer:
-        changes["answer"] = (now_answer, then_answer)
     if now_points != then_points:
         changes["key_points"] = (now_points, then_points)
     now_tags = sorted(tag.name for tag in question.tags.all())
