@@ -61,8 +61,11 @@ def env_json_object(name):
 DEBUG = env_bool("DJANGO_DEBUG", False)
 # pytest gets a throwaway key; a server without DEBUG must be given a real one.
 TESTING = "pytest" in sys.modules
-# scripts/bench.py sets it: adds the ceiling page of interview_prep/bench_urls.py, nothing else.
+# scripts/bench.py sets it: adds the ceiling page of scripts/devtools/urls.py, nothing else.
 BENCHMARK = env_bool("DJANGO_BENCHMARK", False)
+# The development tools (scripts/devtools: generate_load_data, the ceiling page) are an app of
+# their own, installed in development, tests and benchmarks; the image does not ship them.
+DEVTOOLS = (DEBUG or TESTING or BENCHMARK) and (BASE_DIR / "scripts" / "devtools").is_dir()
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 # Without a key, commands that sign nothing still run (makemigrations, migrate), but serving
@@ -93,6 +96,8 @@ INSTALLED_APPS = [
     # "database"); installed in every configuration so that its migrations are always there.
     "django_tasks_db",
 ]
+if DEVTOOLS:
+    INSTALLED_APPS.append("scripts.devtools")
 
 MIDDLEWARE = [
     # First, so that every log line of the request (and the response) carries its id.

@@ -30,5 +30,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
-if settings.BENCHMARK:
-    urlpatterns += [path("", include("interview_prep.bench_urls"))]
+if settings.BENCHMARK and settings.DEVTOOLS:
+    urlpatterns += [path("", include("scripts.devtools.urls"))]

@@ -4,7 +4,7 @@ Steps: generate the load data unless it is there already (manage.py generate_loa
 --if-missing), serve it with gunicorn and the image's gunicorn.conf.py (DEBUG off, a random
 secret key, plain HTTP), log some bench users in, then load each page in turn with wrk from
 a separate process: short runs, one page at a time, all against the same server. The ceiling
-page (interview_prep/bench_urls.py, served only under DJANGO_BENCHMARK=1) is measured in the
+page (scripts/devtools/urls.py, served only under DJANGO_BENCHMARK=1) is measured in the
 same run, and every page's throughput is given as a share of it. The results go to
 var/bench-results/ and, with the machine's description, to docs/BENCHMARKS.md.
 

@@ -83,10 +83,10 @@ def fit_everyone():
     django.setup()
     from django.utils import timezone
 
-    from questions.management.commands.generate_load_data import loadgen_users
     from questions.study.models import profile_for
     from questions.study.optimizer import DEFAULT_PARAMETERS, FitOutcome, retention_options
     from questions.study.tasks import fit_profile
+    from scripts.devtools.management.commands.generate_load_data import loadgen_users
 
     rows = []
     now = timezone.now()

@@ -2,7 +2,7 @@ import pytest
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 
-from interview_prep.bench_urls import ceiling
+from scripts.devtools.urls import ceiling
 
 
 def test_the_ceiling_page_is_not_served_outside_benchmarks():

@@ -8,9 +8,9 @@ from django.db.models import Count, Max, Min, Q
 
 from questions.bank import search
 from questions.bank.models import KeyPoint, Question
-from questions.management.commands import generate_load_data
-from questions.management.commands.generate_load_data import PASSWORD
 from questions.study.models import Attempt, ReviewCard, StudyProfile
+from scripts.devtools.management.commands import generate_load_data
+from scripts.devtools.management.commands.generate_load_data import PASSWORD
 from tests.factories import make_question, make_user
 
 pytestmark = pytest.mark.django_db

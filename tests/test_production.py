@@ -60,6 +60,21 @@ def random_secret_key():
 
 
 class TestStartup:
+    def test_production_lists_no_development_command(self, tmp_path):
+        env = {"DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": random_secret_key()}
+        result = run_manage("help", env=env, tmp_path=tmp_path)
+
+        assert result.returncode == 0, result.stderr
+        assert "import_questions" in result.stdout
+        assert "generate_load_data" not in result.stdout
+        assert "[devtools]" not in result.stdout
+
+    def test_development_and_benchmarks_have_the_load_data_generator(self, tmp_path):
+        for env in ({"DJANGO_DEBUG": "1"}, {"DJANGO_BENCHMARK": "1"}):
+            result = run_manage("help", env=env, tmp_path=tmp_path)
+
+            assert "generate_load_data" in result.stdout, result.stderr
+
     def test_production_refuses_to_start_without_a_secret_key(self, tmp_path):
         result = run_manage("check", "--deploy", env={"DJANGO_DEBUG": "0"}, tmp_path=tmp_path)
         assert result.returncode != 0
