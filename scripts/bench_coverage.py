@@ -13,6 +13,7 @@ labelled set, the bank's reference answers stand in for the attempts. It asserts
 
 import argparse
 import json
+import os
 import re
 import statistics
 import subprocess
@@ -75,6 +76,8 @@ def main():
     parser.add_argument("--devset", type=Path, default=DEVSET)
     parser.add_argument("--repeat", type=int, default=20, help="Timed runs of each answer.")
     options = parser.parse_args()
+    load = ", ".join(f"{average:.1f}" for average in os.getloadavg())
+    print(f"load average {load} on {os.cpu_count()} cores: other work slows the wall times")
 
     runs = []
     for _ in range(5):

@@ -56,6 +56,7 @@ class _Grammar:
         self.direction_of = {word: name for name in DIRECTIONS for word in lists[name]}
         self.stop = frozenset(map(stem, glossary.word_lists()["stop"]))
         self.polarity_words = self.negators | self.negated_needs
+        self.direction_words = frozenset(self.direction_of)
 
 
 @cache
@@ -229,6 +230,8 @@ def _clause(words: list[str], sentence: int, maybe_negated: bool = True) -> Clau
 
 def _directions(words: list[str], rules: _Grammar) -> frozenset[str]:
     # A negated direction goes the other way: "不高" is low, "不差" good.
+    if rules.direction_words.isdisjoint(words):
+        return frozenset()
     directions = set()
     for index, word in enumerate(words):
         direction = rules.direction_of.get(word)
