@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from questions.bank.csv_format import parse_csv, to_csv
+from questions.bank.duplication import duplicate_question
 from questions.bank.exporting import export, questions_to_export
 from questions.bank.importing import apply_plan, parse_file, plan_import
 from questions.bank.models import KeyPoint, Question, Tag, Topic
@@ -127,3 +128,12 @@ def test_an_editors_phrasing_counts_in_the_estimate_as_the_label_does():
 
     assert [score.covered for score in without] == [False, False]
     assert [score.covered for score in with_phrasing] == [False, True]
+
+
+@pytest.mark.django_db
+def test_a_duplicated_question_keeps_its_key_points_phrasings():
+    question = load_bank_with_phrasings()
+
+    copy = duplicate_question(question, user=None)
+
+    assert phrasings_of(copy) == phrasings_of(question)

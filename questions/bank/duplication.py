@@ -51,7 +51,13 @@ def duplicate_question(original, user):
     _save_with_free_key(copy, original.external_key)
     copy.tags.set(original.tags.all())
     points = KeyPoint.objects.bulk_create(
-        KeyPoint(question=copy, position=point.position, label=point.label, detail=point.detail)
+        KeyPoint(
+            question=copy,
+            position=point.position,
+            label=point.label,
+            detail=point.detail,
+            phrasings=point.phrasings,
+        )
         for point in original.key_points.all()
     )
     if points and points[0].pk is None:  # backends that do not return ids
