@@ -308,9 +308,10 @@ class TestSweep:
         assert orphan.file_name not in stored_files(recordings_dir)
 
     def test_it_removes_old_files_that_no_recording_names(self, recorded, recordings_dir):
-        stray = recordings_dir / "1" / "stray.webm"
+        folder = recordings_dir / str(recorded.user_id)
+        stray = folder / "stray.webm"
         stray.write_bytes(make_webm(1))
-        recent = recordings_dir / "1" / "being-saved.webm"
+        recent = folder / "being-saved.webm"
         recent.write_bytes(make_webm(1))
         old = (timezone.now() - timedelta(days=2)).timestamp()
         os.utime(stray, (old, old))
