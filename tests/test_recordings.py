@@ -4,6 +4,7 @@ account or, orphaned, by the sweep."""
 
 import json
 import os
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -140,6 +141,18 @@ class TestUploadWithTheReveal:
         recording = Recording.objects.get()
         assert recording.duration == timedelta(seconds=4)
         assert stored_files(recordings_dir) == [recording.file_name]
+
+    def test_two_uploads_for_one_reveal_at_once_keep_one_and_no_error(
+        self, alice, question, recordings_dir
+    ):
+        checked = Recording.validate_upload(webm(), user=alice)
+        token = uuid.uuid4()
+        now = timezone.now()
+        # Neither request saw the other's row before writing its own (replacing=None twice).
+        first = Recording.keep(checked, user=alice, question=question, now=now, reveal_token=token)
+        second = Recording.keep(checked, user=alice, question=question, now=now, reveal_token=token)
+        assert second == first
+        assert stored_files(recordings_dir) == [first.file_name]
 
     def test_the_grade_attaches_the_recording_to_the_attempt(self, recorded):
         attempt = Attempt.objects.get()
