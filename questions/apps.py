@@ -10,5 +10,4 @@ class QuestionsConfig(AppConfig):
         # Registers the system checks and connects the signal receivers.
         from questions import checks  # noqa: F401
         from questions.accounts import signals as account_signals  # noqa: F401
-        from questions.bank import signals as bank_signals  # noqa: F401
         from questions.bank import tasks as bank_tasks  # noqa: F401 (record_failure)

@@ -234,17 +234,21 @@ def test_changing_a_key_point_updates_the_scores(db, django_capture_on_commit_ca
 
 
 def test_an_admin_save_updates_once_however_many_key_points_change(
-    client, db, question, django_capture_on_commit_callbacks
+    client, db, monkeypatch, django_capture_on_commit_callbacks
 ):
+    with django_capture_on_commit_callbacks(execute=True):
+        question = make_question()
     client.force_login(make_user("root", is_staff=True, is_superuser=True))
     data = form_data(client.get(change_url(question)))
     data.update({"key_points-0-label": "一", "key_points-1-label": "二", "title": "New"})
+    updated = []
+    monkeypatch.setattr(similarity, "update_for_question", updated.append)
 
-    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         response = client.post(change_url(question), data)
 
     assert response.status_code == 302
-    assert len(callbacks) == 1
+    assert updated == [question.pk]
 
 
 def test_a_failed_update_is_logged_and_does_not_break_the_save(monkeypatch, db, caplog):

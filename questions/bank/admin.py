@@ -322,16 +322,16 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
             }
         return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def changeform_view(self, request, *args, **kwargs):
-        # The question and its inline key points are saved one by one: its search text and
-        # near-duplicates are brought up to date once, after them all.
-        with edits.collected():
-            return super().changeform_view(request, *args, **kwargs)
-
     def save_model(self, request, obj, form, change):
         if change:
             versions.sync_history([obj.pk])
         super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The inline's key points are saved one by one; the question's derived data follows
+        # them once (save() has scheduled the near-duplicates already).
+        edits.questions_changed([form.instance.pk])
 
     # --- Columns ---
 
@@ -425,7 +425,7 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
             .order_by("pk")
         )
         copies = []
-        with transaction.atomic(), edits.collected():
+        with transaction.atomic():
             for original in originals:
                 copies.append(duplicate_question(original, request.user))
         count = len(copies)

@@ -63,5 +63,5 @@ def duplicate_question(original, user):
     if points and points[0].pk is None:  # backends that do not return ids
         points = list(copy.key_points.all())
     KeyPoint.history.bulk_history_create(points, default_user=user)
-    edits.edited([copy.pk])  # bulk_create sends no signal for the key points
+    edits.questions_changed([copy.pk])  # the key points came after save()
     return copy

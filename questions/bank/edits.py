@@ -1,48 +1,22 @@
-"""A question's derived data after its texts change: its search text, rebuilt at once, and its
-near-duplicate scores, recomputed after commit (questions/similarity.py).
+"""A question's derived data: its search text and its near-duplicate scores.
 
-Saving a question or saving or deleting a key point reports the question here
-(questions/signals.py). Outside collected(), each report brings the question up to date;
-inside, it only notes the question, and each noted question is brought up to date once when
-the block ends without an error. Writers that save key points one by one (the admin's form, a
-version restore) or many at once (an import) open the block.
+Every writer of questions or key points calls questions_changed() once its writes are done,
+inside their transaction: Question.save() for the question's own fields, and the writers of
+key points for those (the admin's change form after its inline, version restores, the
+Duplicate action, imports). There is no signal and no collector: a writer that changes key
+points and does not call it leaves the search text stale.
 """
-
-import threading
-from contextlib import contextmanager
 
 from questions.bank.models import Question
 
-_noted = threading.local()
 
+def questions_changed(question_ids, *, search_text=True):
+    """Bring these questions' derived data up to date: the search text now (search_text=False
+    when the writer has written it, as save() and the importer do), the near-duplicate scores
+    once the transaction commits (questions/bank/similarity.py decides how)."""
+    from questions.bank import similarity  # similarity reads the models this module serves
 
-@contextmanager
-def collected():
-    if getattr(_noted, "ids", None) is not None:  # nested: the outermost block updates
-        yield
-        return
-    ids = _noted.ids = set()
-    try:
-        yield
-    finally:
-        _noted.ids = None
-    _bring_up_to_date(ids)
-
-
-def edited(question_ids, *, search_text=True):
-    """Report questions whose texts changed: noted inside collected(), else brought up to date
-    now. search_text=False when the writer has rebuilt it already (Question.save)."""
-    ids = getattr(_noted, "ids", None)
-    if ids is not None:
-        ids.update(question_ids)
-    else:
-        _bring_up_to_date(question_ids, search_text=search_text)
-
-
-def _bring_up_to_date(question_ids, *, search_text=True):
-    from questions.bank import similarity
-
+    question_ids = sorted(set(question_ids))
     if search_text:
         Question.refresh_search_texts(question_ids)
-    for question_id in sorted(question_ids):
-        similarity.schedule_update(question_id)
+    similarity.schedule_updates(question_ids)

@@ -16,7 +16,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from questions.bank import edits, importing
+from questions.bank import importing
 from questions.bank.csv_format import is_csv, parse_csv
 from questions.bank.models import ImportJob
 
@@ -54,7 +54,7 @@ def apply_confirmed(name, data, options, fingerprint, user):
     from questions.bank.versions import apply_with_history  # versions imports importing
 
     parsed = parse_upload(name, data, options)  # no database: before the write lock
-    with transaction.atomic(), edits.collected():
+    with transaction.atomic():
         plan = importing.plan_import(parsed, for_update=True)
         if plan_fingerprint(plan) != fingerprint:
             raise StalePreview

@@ -195,7 +195,8 @@ class Question(models.Model):
         for name in ("prompt", "answer", "answer_closing", "explanation"):
             setattr(self, name, normalize_newlines(getattr(self, name)))
         update_fields = kwargs.get("update_fields")
-        if update_fields is None or not SEARCHED_FIELDS.isdisjoint(update_fields):
+        texts_saved = update_fields is None or not SEARCHED_FIELDS.isdisjoint(update_fields)
+        if texts_saved:
             points = (
                 []
                 if self.pk is None
@@ -206,6 +207,10 @@ class Question(models.Model):
             if update_fields is not None:
                 kwargs["update_fields"] = {*update_fields, "search_text"}
         super().save(*args, **kwargs)
+        if texts_saved:
+            from questions.bank import edits  # edits reads this module's models
+
+            edits.questions_changed([self.pk], search_text=False)
 
     def get_absolute_url(self):
         return reverse("questions:detail", args=[self.pk])
@@ -318,6 +323,16 @@ class KeyPoint(models.Model):
         self.label = " ".join(self.label.splitlines())  # one line, as in Question.save()
         self.detail = normalize_newlines(self.detail)
         super().save(*args, **kwargs)
+        from questions.bank import edits  # edits reads this module's models
+
+        edits.questions_changed([self.question_id])
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        from questions.bank import edits
+
+        edits.questions_changed([self.question_id])
+        return result
 
     def as_pair(self):
         return (self.label, self.detail)

@@ -25,7 +25,6 @@ import re
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
-from functools import partial
 
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, Value, When
@@ -33,7 +32,7 @@ from django.db.models.functions import StrIndex
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
-from questions.bank import answers, edits
+from questions.bank import answers
 from questions.bank.models import KeyPoint, Question, SimilarQuestion
 
 logger = logging.getLogger(__name__)
@@ -345,22 +344,34 @@ def update_for_question(question_id, *, threshold=MIN_SCORE, top_n=TOP_N):
 # --- Recomputing after saves --------------------------------------------------------------------
 
 
-def schedule_update(question_id):
-    """Recompute one question's scores after commit (questions/edits.py decides when)."""
-    transaction.on_commit(partial(_update_quietly, question_id))
+def schedule_updates(question_ids):
+    """Recompute after commit (edits.questions_changed() calls this): question by question for
+    a few, else the whole bank by a worker (a failure is a FailedTask for editors). However
+    many writes of one transaction report a question, it is scored once."""
+    for _savepoints, pending, *_robust in transaction.get_connection().run_on_commit:
+        if isinstance(pending, _ScoresAfterCommit) and not pending.done:
+            pending.ids.update(question_ids)
+            return
+    pending = _ScoresAfterCommit(question_ids)
+    transaction.on_commit(pending)
 
 
-def schedule_updates_after_import(question_ids):
-    """Recompute after a bulk write: question by question for a few, else the whole bank by a
-    worker, queued once the import has committed (a failure is a FailedTask for editors)."""
-    from questions.bank.tasks import find_similar_questions  # the tasks import this module
+class _ScoresAfterCommit:
+    """The questions whose scores one transaction's writes changed, recomputed at its commit."""
 
-    question_ids = list(question_ids)
-    if len(question_ids) <= PER_QUESTION_LIMIT:
-        # Bulk writes set the search texts themselves; noted with the rest of an open block.
-        edits.edited(question_ids, search_text=False)
-    else:
-        transaction.on_commit(find_similar_questions.enqueue)
+    def __init__(self, question_ids):
+        self.ids = set(question_ids)
+        self.done = False
+
+    def __call__(self):
+        from questions.bank.tasks import find_similar_questions  # the tasks import this module
+
+        self.done = True
+        if len(self.ids) > PER_QUESTION_LIMIT:
+            find_similar_questions.enqueue()
+            return
+        for question_id in sorted(self.ids):
+            _update_quietly(question_id)
 
 
 def _update_quietly(question_id):

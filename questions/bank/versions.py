@@ -8,17 +8,19 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from questions.bank import edits, importing, similarity
+from questions.bank import answers, edits, importing
 from questions.bank.models import KeyPoint, Question, Tag, Topic
 
 # Key points moved out of the way while positions are rewritten (positions are unique).
 PARKING_OFFSET = 1_000_000
 
-TEXT_FIELDS = {"title", "prompt", "answer", "explanation"}
+TEXT_FIELDS = {"title", "prompt", "answer", "answer_closing", "explanation"}
 FIELD_LABELS = {
     "title": gettext_lazy("title"),
     "prompt": gettext_lazy("prompt"),
     "answer": gettext_lazy("reference answer"),
+    "answer_closing": gettext_lazy("reference answer: closing"),
+    "compose_key_points": gettext_lazy("list the key points in the answer"),
     "explanation": gettext_lazy("explanation"),
     "language": gettext_lazy("language"),
     "source": gettext_lazy("source"),
@@ -242,7 +244,7 @@ def apply_with_history(plan, user, file_name, *, progress=None):
     keys = [item.parsed.external_key for item in plan.items if item.action != importing.UNCHANGED]
     touched = list(Question.objects.filter(external_key__in=keys).values_list("pk", flat=True))
     sync_history(touched, reason=_("Imported from %(name)s") % {"name": file_name}, user=user)
-    similarity.schedule_updates_after_import(touched)
+    edits.questions_changed(touched, search_text=False)  # the import wrote them
     return counts
 
 
@@ -303,14 +305,17 @@ RESTORED_FIELDS = [
 ]
 
 
+# How the reference answer is stored (questions/bank/answers.py): compared as the text it gives.
+ANSWER_FIELDS = {"answer", "answer_closing", "compose_key_points"}
+
+
 def restore_version(question, version, user):
     """Put the question's fields and key points back as they were in this version.
 
     One transaction; every save is recorded by simple_history, so the restore is itself a new
     version that can be undone by restoring the one before it.
     """
-    # The key points are saved one by one: the question is brought up to date once, after.
-    with transaction.atomic(), edits.collected():
+    with transaction.atomic():
         question = Question.objects.select_for_update().get(pk=question.pk)
         points = key_points_of_version(version)
         sync_history([question.pk])
@@ -324,6 +329,11 @@ def restore_version(question, version, user):
             )
         for name in RESTORED_FIELDS:
             setattr(question, name, getattr(version, name))
+        # The answer is stored as an import would store the text of that version with its key
+        # points: a version recorded whole (as every one was, before answers were stored
+        # around their key points) lists them from the rows again when its text allows.
+        pairs = [(label, detail) for _id, _position, label, detail in points]
+        question.set_reference_answer(question.reference_answer_of(pairs), pairs)
         when = date_format(timezone.localtime(version.history_date), "DATETIME_FORMAT")
         reason = _("Restored the version of %(when)s") % {"when": when}
         question._history_user = user
@@ -364,6 +374,7 @@ def restore_version(question, version, user):
                 raise RestoreError(
                     _("The key points of that version could not be restored.")
                 ) from None
+        edits.questions_changed([question.pk])
     return question
 
 
@@ -378,7 +389,7 @@ def _version_changes(question, version):
     changes = {}
     for name in RESTORED_FIELDS:
         now, then = getattr(question, name), getattr(version, name)
-        if now != then:
+        if now != then and name not in ANSWER_FIELDS:
             changes[name.removesuffix("_id")] = (now, then)
     if "topic" in changes:
         topics = Topic.objects.in_bulk([question.topic_id, version.topic_id])
@@ -389,6 +400,17 @@ def _version_changes(question, version):
     then_points = [
         (label, detail) for _id, _position, label, detail in key_points_of_version(version)
     ]
+    # The answer as learners read it, whichever way either version stores it.
+    now_answer = question.reference_answer_of(now_points)
+    then_answer = answers.reference_answer(
+        version.answer,
+        version.answer_closing,
+        version.compose_key_points,
+        version.language,
+        then_points,
+    )
+    if now_answer != then_answer:
+        changes["answer"] = (now_answer, then_answer)
     if now_points != then_points:
         changes["key_points"] = (now_points, then_points)
     now_tags = sorted(tag.name for tag in question.tags.all())

@@ -4,7 +4,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from questions.bank import edits
 from questions.bank.importing.markdown import _unique
 from questions.bank.importing.plan import ANSWER_CHANGES, COPIED_FIELDS, OPTIONAL_FIELDS
 from questions.bank.importing.records import BATCH_SIZE, CREATE, UNCHANGED, UPDATE
@@ -17,8 +16,9 @@ def apply_plan(plan, *, progress=None):
     """Write the plan in one transaction; return the counts. progress(done, total) is called
     after every BATCH_SIZE questions."""
     total = len(plan.items)
-    # Search texts are written with the questions; removing key points only notes theirs.
-    with transaction.atomic(), edits.collected():
+    # Search texts are written with the questions (the caller schedules the near-duplicates:
+    # versions.apply_with_history).
+    with transaction.atomic():
         for topic in plan.new_topics:
             _create_topic(topic)
         tags = _tags_by_name(plan.items)
