@@ -6,6 +6,8 @@ value is refused first, as a 404 (an id in the path) or a form error (an id in a
 """
 
 from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_unicode_slug
 from django.http import Http404
 
 MAX_ID = 2**63 - 1
@@ -18,6 +20,18 @@ def parse_id(value):
         return None
     number = int(text)
     return number if 1 <= number <= MAX_ID else None
+
+
+def slug_or_404(value, max_length=100):
+    """The slug `value` as given, or 404 when no slug could be it: PostgreSQL refuses a NUL in
+    a query, and a lookup of 100,000 characters is no better for never matching."""
+    try:
+        validate_unicode_slug(value)
+    except ValidationError:
+        raise Http404("No such slug.") from None
+    if len(value) > max_length:
+        raise Http404("No such slug.")
+    return value
 
 
 def id_or_404(value):

@@ -31,6 +31,7 @@ from questions.study.coverage import overall_coverage, score_key_points, suggest
 from questions.study.forms import AttemptForm, GradeForm, ReportForm
 from questions.study.models import AttemptMode, Rating, ReviewCard, profile_for
 from questions.study.recordings import Recording, RecordingRejected
+from questions.validation import slug_or_404
 
 # A practice screen left open longer than this must be reloaded before it can be graded.
 TOKEN_MAX_AGE = timedelta(days=2)
@@ -83,7 +84,7 @@ class Queue:
     def __init__(self, request, mode=AttemptMode.REVIEW):
         data = request.POST if request.method == "POST" else request.GET
         slug = data.get("topic")
-        self.topic = get_object_or_404(Topic, slug=slug) if slug else None
+        self.topic = get_object_or_404(Topic, slug=slug_or_404(slug)) if slug else None
         self.mode = mode
         focus = "starred" if data.get("starred") == "1" else data.get("focus", "")
         self.focus = focus if focus in FOCUS_QUEUES else ""
