@@ -41,6 +41,7 @@ DOC = ROOT / "docs" / "BENCHMARKS.md"
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 REPLAY = ROOT / "scripts" / "wrk" / "replay.lua"
+LEARNERS = ROOT / "scripts" / "wrk" / "learners.lua"
 FULL_SIZE = 1_000_000
 PASSWORD = "bench-password-not-secret"  # generate_load_data.PASSWORD
 SEARCH_TERM = "过拟合"  # in a few sample questions: most of the bank does not match
@@ -52,9 +53,10 @@ DOC_BEGIN = "<!-- bench:results:begin (written by scripts/bench.py; edit outside
 DOC_END = "<!-- bench:results:end -->"
 
 # Reference rows: measured and shown, but they are the yardstick, not pages with budgets.
-REFERENCES = {"ceiling", "ceiling_anonymous"}
+REFERENCES = {"bare", "ceiling", "ceiling_anonymous"}
 # (key, label, budgeted for p95): the order of the runs. Grading changes the data: last.
 PAGES = [
+    ("bare", "bare Django constant page", False),
     ("ceiling", "ceiling (constant page)", False),
     ("ceiling_anonymous", "ceiling without a session cookie", False),
     ("healthz", "GET /healthz", False),
@@ -67,6 +69,11 @@ PAGES = [
 ]
 P95_BUDGET_MS = 50
 RATIO_BUDGET = 0.5
+BARE_BUDGET = 0.25
+# The capacity run: a learner answers a question a minute (practice page, reveal, grade) and
+# opens history or progress every ten questions: 3.1 requests a minute.
+LEARNER_REQUESTS_PER_SECOND = 3.1 / 60
+CAPACITY_P95_MS = 100
 SCALE_BUDGET = 0.20
 
 
@@ -93,7 +100,19 @@ def parse_args():
     parser.add_argument(
         "--pages",
         default=env("BENCH_PAGES", ""),
-        help="Comma-separated subset of: " + ", ".join(key for key, _label, _budget in PAGES),
+        help="Comma-separated subset of: "
+        + ", ".join([*(key for key, _label, _budget in PAGES), "capacity"]),
+    )
+    parser.add_argument(
+        "--capacity",
+        default=env("BENCH_CAPACITY", "4,8,16,32,48"),
+        help="Connections of each step of the capacity run (comma-separated; empty: none).",
+    )
+    parser.add_argument(
+        "--think",
+        type=int,
+        default=int(env("BENCH_THINK_MS", 100)),
+        help="Capacity run: ms each connection waits between requests.",
     )
     parser.add_argument("--no-doc", action="store_true", help="Do not rewrite docs/BENCHMARKS.md.")
     return parser.parse_args()
@@ -144,9 +163,11 @@ def free_port():
 
 
 class Server:
-    def __init__(self, variables, log_path):
+    def __init__(self, variables, log_path, app="interview_prep.wsgi", probe="/healthz"):
         self.variables = variables
         self.log_path = log_path
+        self.app = app
+        self.probe = probe
         self.process = None
 
     def __enter__(self):
@@ -156,7 +177,7 @@ class Server:
             command += ["-c", "gunicorn.conf.py"]
         else:
             command += ["--workers", self.variables["WEB_CONCURRENCY"]]
-        command.append("interview_prep.wsgi")
+        command.append(self.app)
         self.log = self.log_path.open("w")
         self.process = subprocess.Popen(
             command, cwd=ROOT, env=self.variables, stdout=self.log, stderr=subprocess.STDOUT
@@ -167,12 +188,12 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"gunicorn exited; see {self.log_path}")
             try:
-                if Browser(self.url, behind_tls_proxy=False).get("/healthz").status == 200:
+                if Browser(self.url, behind_tls_proxy=False).get(self.probe).status == 200:
                     return self
             except OSError:
                 pass
             time.sleep(0.3)
-        raise SystemExit(f"gunicorn did not answer /healthz within 60 s; see {self.log_path}")
+        raise SystemExit(f"gunicorn did not answer {self.probe} in 60 s; see {self.log_path}")
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -274,7 +295,7 @@ def target_questions(users, count, *, due):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from questions.models import ReviewCard
+    from questions.study.models import ReviewCard
 
     now = timezone.now()
     found = {}
@@ -360,7 +381,9 @@ def run_pages(args, server, users, selected):
     for key, label, _budget in PAGES:
         if key not in selected:
             continue
-        if key in gets:
+        if key == "bare":
+            result = run_bare(args)
+        elif key in gets:
             status = probe(first, gets[key])
             if status != 200:
                 say(f"{label}: HTTP {status} before the run; skipped")
@@ -405,6 +428,92 @@ def run_pages(args, server, users, selected):
             f"{result['status_errors']} non-2xx/3xx, {result['reused']} reused tokens"
         )
     return results
+
+
+def run_bare(args):
+    """Django alone (interview_prep/bench_bare.py) on a second gunicorn, the same settings
+    file and workers, while the app's server waits idle: the yardstick of a bare page."""
+    variables = {**os.environ, "PORT": str(free_port()), "WEB_CONCURRENCY": str(args.workers)}
+    log = VAR / "bench-gunicorn-bare.log"
+    with Server(
+        variables, log, app="interview_prep.bench_bare:application", probe="/bench/bare/"
+    ) as bare:
+        base = write_lines("bare", [line("GET", "/bench/bare/", "", [])], args.threads)
+        return wrk(args, bare.url, base)
+
+
+def learner_files(name, users, connections):
+    """One file per thread (one connection each): the thread's users, spread so that two
+    threads share a user only when there are more threads than users."""
+    RUN_DIR.mkdir(parents=True, exist_ok=True)
+    for number in range(1, connections + 1):
+        own = users[number - 1 :: connections] or [users[(number - 1) % len(users)]]
+        rows = [f"{user.cookie}\t{user.csrf}" for user in own]
+        (RUN_DIR / f"{name}.{number}").write_text("\n".join(rows) + "\n")
+    return RUN_DIR / name
+
+
+def run_capacity(args, server, users):
+    """Learners practising (scripts/wrk/learners.lua) at rising numbers of connections, each
+    waiting --think ms between requests: each step's request rate, as learners answering a
+    question a minute, and its p95. The capacity is the most learners served by a step with
+    p95 under CAPACITY_P95_MS and no errors."""
+    steps = []
+    for connections in [int(c) for c in args.capacity.split(",") if c.strip()]:
+        base = learner_files("learners", users, connections)
+        command = [
+            "wrk",
+            f"-t{connections}",
+            f"-c{connections}",
+            f"-d{args.duration}s",
+            "--timeout",
+            "10s",
+            "-s",
+            str(LEARNERS),
+            server.url,
+            "--",
+            str(base),
+            str(args.think),
+        ]
+        output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        match = re.search(r"^LEARNERS_JSON (.*)$", output, re.MULTILINE)
+        if not match:
+            raise SystemExit(f"wrk printed no result:\n{output}")
+        step = json.loads(match.group(1))
+        step["connections"] = connections
+        step["rps"] = step["requests"] / (step["duration_us"] / 1e6)
+        step["learners"] = step["rps"] / LEARNER_REQUESTS_PER_SECOND
+        step["errors"] = step["status_errors"] + step["socket_errors"] + step["timeouts"]
+        step["ok"] = step["p95_us"] / 1000 < CAPACITY_P95_MS and not step["errors"]
+        steps.append(step)
+        say(
+            f"capacity, {connections} connections: {step['rps']:.0f} req/s "
+            f"({step['learners']:,.0f} learners), p95 {step['p95_us'] / 1000:.1f} ms, "
+            f"{step['errors']} errors, {step['empty']} practice pages without a question"
+        )
+        if step["p95_us"] / 1000 > 3 * CAPACITY_P95_MS:
+            break  # well past the budget: more connections would only queue
+    served = [step["learners"] for step in steps if step["ok"]]
+    return {"steps": steps, "learners": max(served) if served else 0, "think_ms": args.think}
+
+
+def capacity_table(capacity):
+    rows = [
+        "| connections | req/s | as learners | practice / reveal / grade / history / stats "
+        "| p50 ms | p95 ms | p99 ms | errors | p95 < 100 ms |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for step in capacity["steps"]:
+        mix = " / ".join(
+            str(step[kind]) for kind in ("practice", "reveal", "grade", "history", "stats")
+        )
+        rows.append(
+            f"| {step['connections']} | {step['rps']:.0f} | {step['learners']:,.0f} | {mix} | "
+            f"{step['p50_us'] / 1000:.1f} | {step['p95_us'] / 1000:.1f} | "
+            f"{step['p99_us'] / 1000:.1f} | {step['errors']} | "
+            f"{'pass' if step['ok'] else 'FAIL'} |"
+        )
+    return "\n".join(rows)
 
 
 # --- Reporting ------------------------------------------------------------------------------
@@ -463,21 +572,25 @@ def machine(args, variables):
 
 def table(results):
     ceiling = results.get("ceiling", {}).get("rps")
+    bare = results.get("bare", {}).get("rps")
     rows = [
-        "| page | req/s | share of ceiling | p50 ms | p95 ms | p99 ms | errors |",
-        "|---|---:|---:|---:|---:|---:|---:|",
+        "| page | req/s | share of bare Django | share of ceiling | p50 ms | p95 ms | p99 ms "
+        "| errors |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for key, label, _budget in PAGES:
         result = results.get(key)
         if result is None:
             continue
         if "skipped" in result:
-            rows.append(f"| {label} | – | – | – | – | – | {result['skipped']} |")
+            rows.append(f"| {label} | – | – | – | – | – | – | {result['skipped']} |")
             continue
         share = f"{result['rps'] / ceiling:.0%}" if ceiling else "–"
+        of_bare = f"{result['rps'] / bare:.0%}" if bare else "–"
         errors = result["status_errors"] + result["socket_errors"] + result["timeouts"]
         rows.append(
-            f"| {label} | {result['rps']:.0f} | {share} | {result['p50_us'] / 1000:.1f} | "
+            f"| {label} | {result['rps']:.0f} | {of_bare} | {share} | "
+            f"{result['p50_us'] / 1000:.1f} | "
             f"{result['p95_us'] / 1000:.1f} | {result['p99_us'] / 1000:.1f} | {errors} |"
         )
     return "\n".join(rows)
@@ -503,6 +616,13 @@ def budgets(results):
             ok = share >= RATIO_BUDGET
             verdicts.append(
                 (f"{label}: ≥ {RATIO_BUDGET:.0%} of the ceiling", _verdict(ok, f"{share:.0%}"))
+            )
+        bare = results.get("bare", {}).get("rps")
+        if bare:
+            share = result["rps"] / bare
+            ok = share >= BARE_BUDGET
+            verdicts.append(
+                (f"{label}: ≥ {BARE_BUDGET:.0%} of bare Django", _verdict(ok, f"{share:.0%}"))
             )
     return verdicts
 
@@ -600,6 +720,17 @@ def render_results(runs):
             *(f"| {budget} | {verdict} |" for budget, verdict in budgets(run["results"])),
             "",
         ]
+        capacity = run.get("capacity")
+        if capacity and capacity["steps"]:
+            parts += [
+                f"Capacity (scripts/wrk/learners.lua, one connection per wrk thread, "
+                f"{capacity['think_ms']} ms between a connection's requests, "
+                f"{run['duration']} s a step): **{capacity['learners']:,.0f} learners** "
+                f"answering a question a minute with p95 under {CAPACITY_P95_MS} ms.",
+                "",
+                capacity_table(capacity),
+                "",
+            ]
     for db in ("sqlite", "postgres"):
         comparison = scale_comparison(runs, db)
         if comparison:
@@ -662,6 +793,15 @@ def main():
         with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
             users = list(pool.map(User.log_in, users))
         results = run_pages(args, server, users, selected)
+        capacity = None
+        # The capacity run grades too: after the pages, and with --pages only when named.
+        if args.capacity.strip() and (not args.pages or "capacity" in selected):
+            most = max(int(c) for c in args.capacity.split(",") if c.strip())
+            names = choose_users(max(most, args.logins))
+            say(f"capacity: logging in {len(names)} users")
+            with concurrent.futures.ThreadPoolExecutor(args.workers) as pool:
+                learners = list(pool.map(User.log_in, [User(name, server.url) for name in names]))
+            capacity = run_capacity(args, server, learners)
     run = {
         "db": args.db,
         "attempts": args.attempts,
@@ -677,12 +817,17 @@ def main():
         "load_after": os.getloadavg()[0],
         "machine": machine(args, variables),
         "results": results,
+        "capacity": capacity,
     }
     print()
     print(table(results))
     print()
     for budget, verdict in budgets(results):
         print(f"{verdict:<20} {budget}")
+    if capacity:
+        print()
+        print(capacity_table(capacity))
+        print(f"capacity: {capacity['learners']:,.0f} learners")
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / f"{args.db}-{args.attempts}.json").write_text(json.dumps(run, indent=2))
     if not args.no_doc:

@@ -6,8 +6,10 @@ of questions/study/optimizer.py, so that the progress page, the fit and its evid
 the same history in the same way; `figures` loads that history for the progress page.
 """
 
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import timedelta
+from itertools import accumulate
 
 from django.utils.translation import gettext_lazy as _
 from fsrs import Scheduler
@@ -114,18 +116,18 @@ def true_retention(rows, today_start):
     """Anki's true retention: of the reviews of cards in review state, the share not graded
     Again, for today, yesterday, the last 7, 30 and 365 days and all time. `today_start` is
     the user's local midnight (an aware datetime in their zone)."""
-    outcomes = review_state_outcomes(rows)
+    # In time order with a running count of the remembered ones, each period is two binary
+    # searches instead of a pass over every review (six passes cost more than the rest).
+    outcomes = sorted(review_state_outcomes(rows), key=lambda outcome: outcome[0])
+    times = [created_at for created_at, _remembered in outcomes]
+    remembered_before = list(accumulate((remembered for _at, remembered in outcomes), initial=0))
     periods = []
     for key, label, first, last in PERIODS:
-        start = None if first is None else _local_midnight(today_start, first)
-        end = _local_midnight(today_start, last - 1)
-        counted = [
-            remembered
-            for created_at, remembered in outcomes
-            if (start is None or created_at >= start) and created_at < end
-        ]
-        passed = sum(counted)
-        periods.append(Period(key, label, passed, len(counted) - passed))
+        low = 0 if first is None else bisect_left(times, _local_midnight(today_start, first))
+        high = bisect_left(times, _local_midnight(today_start, last - 1))
+        high = max(high, low)
+        passed = remembered_before[high] - remembered_before[low]
+        periods.append(Period(key, label, passed, high - low - passed))
     return periods
 
 
@@ -165,11 +167,13 @@ def calibration(items: list[optimizer.Item], predictions, bins=10):
     ]
 
 
-def figures(user, profile, now):
-    """The progress page's retention section: one query (the user's attempts), then the items
-    and predictions with the parameters the user's scheduler uses, so that the calibration
-    shown is that of the schedule they are on."""
-    history = list(Attempt.objects.for_user(user).review_history())
+def figures(user, profile, now, history=None):
+    """The progress page's retention section: one query (the user's attempts, unless the
+    dashboard passes the history it read), then the items and predictions with the
+    parameters the user's scheduler uses, so that the calibration shown is that of the
+    schedule they are on."""
+    if history is None:
+        history = list(Attempt.objects.for_user(user).review_history())
     items = optimizer.items_from_attempts(history)
     return {
         "true_retention": true_retention(history, profile.start_of_day(now)),

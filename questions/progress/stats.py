@@ -15,10 +15,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, Max, OuterRef, Q, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from questions.bank.models import Question, Topic
+from questions.progress import dashboard
 from questions.study.models import Attempt, ReviewCard, point_results
 
 HEATMAP_DAYS = 365
@@ -40,16 +40,17 @@ def local_start(day: date, zone) -> datetime:
     return datetime.combine(day, time.min, tzinfo=zone)
 
 
-def reviews_per_day(user, zone) -> dict[date, int]:
-    """Attempts per local day, over the whole history: one grouped query, one row per day."""
-    rows = (
-        Attempt.objects.filter(user=user)
-        .annotate(day=TruncDate("created_at", tzinfo=zone))
-        .values("day")
-        .annotate(reviews=Count("id"))
-        .order_by("day")
-    )
-    return {row["day"]: row["reviews"] for row in rows}
+def reviews_per_day(user, zone, history=None) -> dict[date, int]:
+    """Attempts per local day, over the whole history, in day order.
+
+    Counted from the review history (questions/progress/dashboard.py, read once for the whole
+    dashboard; read here when not given): grouping by local day in SQL cost SQLite a Python
+    call per attempt for the time zone.
+    """
+    if history is None:
+        history = dashboard.review_history(user)
+    counts = Counter(created_at.astimezone(zone).date() for _q, created_at, _r, _m in history)
+    return dict(sorted(counts.items()))
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,7 @@ def cards_for(user):
             "question__id",
             "question__title",
             "question__topic_id",
+            "question__language",  # the weakest list's lang attribute
         )
         .order_by("question_id")
     )
@@ -176,23 +178,19 @@ class TopicProgress:
         return self.mastery * 100
 
 
-def topic_progress(user, scored_cards) -> list[TopicProgress]:
+def topic_progress(user, scored_cards, history=None) -> list[TopicProgress]:
     """Per topic: published questions, cards seen, attempts, average rating and mastery.
 
-    Two queries: topics with their published question counts, and the user's attempts
-    counted and averaged per topic. Topics with no published question that the user never
-    answered are left out.
+    Two queries: topics with their published question counts, and the topics of the
+    questions answered (the attempts are counted from the review history, read here when not
+    given). Topics with no published question that the user never answered are left out.
     """
     topics = Topic.objects.annotate(
         total=Count("questions", filter=Q(questions__is_published=True))
     )
-    attempt_rows = (
-        Attempt.objects.filter(user=user)
-        .values("question__topic")
-        .annotate(attempts=Count("id"), average=Avg("rating"))
-        .order_by()
-    )
-    attempts = {row["question__topic"]: row for row in attempt_rows}
+    if history is None:
+        history = dashboard.review_history(user)
+    attempts = dashboard.attempts_per_topic(history)
     seen, mastered = Counter(), Counter()
     for scored in scored_cards:
         topic_id = scored.question.topic_id

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from questions.progress import retention, stats, svg
+from questions.progress import dashboard, retention, stats, svg
 from questions.study import notes
 from questions.study.models import MASTERED_STABILITY_DAYS, profile_for
 from questions.study.scheduling import scheduler_for
@@ -44,11 +44,16 @@ def progress_stats(request):
 
 
 def _dashboard_context(user, profile, now):
-    """Five queries: reviews per day, the cards, topics, attempts per topic, key points missed."""
+    """Six queries: the review history (per day, per topic, retention), the cards, topics,
+    the topics of the questions answered, key points missed and their titles."""
     zone = profile.zone
     today = now.astimezone(zone).date()
-    per_day = stats.reviews_per_day(user, zone)
+    history = dashboard.review_history(user)
+    per_day = stats.reviews_per_day(user, zone, history)
     heat_days = stats.heatmap(per_day, today)
+    heatmap = svg.heatmap(heat_days)
+    listed_days = [day for day in reversed(heat_days) if day.reviews]
+    labels = dashboard.day_labels(day.day for day in heat_days)
     cards = list(stats.cards_for(user))
     scored = stats.score_cards(cards, scheduler_for(profile, now), now)
     forecast = stats.forecast(cards, zone, now)
@@ -59,10 +64,12 @@ def _dashboard_context(user, profile, now):
         "year_reviews": sum(day.reviews for day in heat_days),
         "year_active_days": sum(1 for day in heat_days if day.reviews),
         "reviewed_today": per_day.get(today, 0),
-        "heat_days": [day for day in reversed(heat_days) if day.reviews],
-        "heatmap": svg.heatmap(heat_days),
+        "heat_days": listed_days,
+        "heat_rows": dashboard.heat_table_rows(listed_days, labels),
+        "heatmap": heatmap,
+        "heat_cells": dashboard.heatmap_cells(heatmap, labels),
         "heat_first": heat_days[0].day,
-        "topics": stats.topic_progress(user, scored),
+        "topics": stats.topic_progress(user, scored, history),
         "forecast": forecast,
         "forecast_total": sum(count for _day, count in forecast),
         "due_today": forecast[0][1],
@@ -71,5 +78,5 @@ def _dashboard_context(user, profile, now):
         "missed": stats.most_missed_points(user),
         "mastered_days": MASTERED_STABILITY_DAYS,
         # True retention and calibration: one more query, the user's attempts.
-        **retention.figures(user, profile, now),
+        **retention.figures(user, profile, now, history),
     }

@@ -471,6 +471,13 @@ class Attempt(models.Model):
             models.Index(fields=["user", "-created_at"], name="attempt_user_created"),
             # A question's past attempts for one user (question page, replay on undo).
             models.Index(fields=["user", "question", "created_at"], name="attempt_user_question"),
+            # The progress page's review history (AttemptQuerySet.review_history, per day, per
+            # topic, true retention): covering, so a user's 5,000 attempts are read from the
+            # index alone instead of 5,000 rows of about 4 KB (answer and snapshots).
+            models.Index(
+                fields=["user", "created_at", "question", "rating", "mode"],
+                name="attempt_user_review_history",
+            ),
         ]
 
     def __str__(self):
