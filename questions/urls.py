@@ -25,7 +25,6 @@ urlpatterns = [
     path("questions/<int:pk>/report/", practice_views.report, name="report"),
     path("practice/", practice_views.practice, name="practice"),
     path("practice/random/", practice_views.practice_random, name="practice_random"),
-    path("practice/progress/", practice_views.progress, name="progress"),
     path("practice/undo/", practice_views.undo, name="undo"),
     path("practice/undo-control/", practice_views.undo_control, name="undo_control"),
     path("practice/more-new/", practice_views.more_new, name="more_new"),

@@ -28,13 +28,20 @@ class AttemptForm(forms.Form):
     )
 
 
-class GradeForm(AttemptForm):
+class RatingForm(forms.Form):
+    """A grade and the key points ticked (their positions): what the mock report posts for each
+    answer, and practice with the answer itself (GradeForm)."""
+
     rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
     ticked = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
 
     def __init__(self, *args, positions=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ticked"].choices = [(p, p) for p in positions]
+
+
+class GradeForm(RatingForm, AttemptForm):
+    """What grading posts on the practice screen."""
 
 
 class RetentionChoiceForm(forms.Form):

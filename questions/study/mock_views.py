@@ -21,6 +21,7 @@ from questions.durations import format_clock
 from questions.shortcuts import bad_request
 from questions.study import mock, recording_views, scheduling
 from questions.study.coverage import score_key_points
+from questions.study.forms import RatingForm
 from questions.study.models import ATTEMPT_MAX_LENGTH, MockSession, MockStatus, Rating, profile_for
 from questions.study.recordings import Recording, RecordingRejected
 from questions.validation import IdModelMultipleChoiceField
@@ -66,15 +67,6 @@ class AnswerForm(forms.Form):
         max_length=ATTEMPT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 10}),
     )
-
-
-class MockGradeForm(forms.Form):
-    rating = forms.TypedChoiceField(choices=Rating.choices, coerce=int)
-    ticked = forms.TypedMultipleChoiceField(coerce=int, required=False, choices=())
-
-    def __init__(self, *args, positions=(), **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ticked"].choices = [(p, p) for p in positions]
 
 
 # --- Helpers ----------------------------------------------------------------------------------
@@ -252,7 +244,7 @@ def mock_grade(request, pk, item_id):
         return bad_request(request, _("Finish the mock interview before grading its answers."))
     if item.attempt_id is not None:
         return bad_request(request, _("This answer has already been graded."))
-    form = MockGradeForm(
+    form = RatingForm(
         request.POST, positions=[point.position for point in item.question.key_points.all()]
     )
     if not form.is_valid():

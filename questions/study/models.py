@@ -160,10 +160,6 @@ class ReviewCardQuerySet(models.QuerySet):
         answered makes a card too, to carry the control: that question is still unseen."""
         return self.filter(reps__gt=0)
 
-    def set_aside(self, now):
-        """Cards the user keeps out of practice for now: suspended, or skipped until later."""
-        return self.filter(models.Q(suspended=True) | models.Q(skipped_until__gt=now))
-
     def schedulable(self, now):
         """Cards the scheduler may serve: not suspended, not skipped for today."""
         return self.filter(suspended=False).filter(

@@ -267,19 +267,6 @@ def more_new(request):
     return _render_after_change(request, context)
 
 
-@require_safe
-@login_required
-@never_cache
-def progress(request):
-    profile = profile_for(request.user)
-    now = timezone.now()
-    context = {
-        "progress": scheduling.day_progress(request.user, profile, now),
-        "interview_days_left": scheduling.interview_days_left(profile, now),
-    }
-    return render(request, "questions/practice.html#day-progress", context)
-
-
 def _hints_from(request, key_points):
     try:
         hints = int(request.POST.get("hints", 0))
