@@ -1,11 +1,13 @@
 """A small cast of objects for the tests. Every function takes overrides as keyword arguments."""
 
 import itertools
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from questions.bank.models import KeyPoint, Question, Topic
-from questions.study.models import Attempt
+from questions.study.models import Attempt, CardState, ReviewCard
 
 _numbers = itertools.count(1)
 
@@ -103,3 +105,18 @@ def make_attempt(user, question, rating=3, coverage=0.5, ticked=(), snapshot=Non
         key_points_snapshot=snapshot,
         **fields,
     )
+
+
+def make_card(user, question, **fields):
+    """The card of a question answered before: three reviews, reviewed 20 days ago, stable for 30
+    days (mastered), due in 10 days; every field can be given."""
+    now = timezone.now()
+    defaults = {
+        "state": CardState.REVIEW,
+        "stability": 30.0,
+        "difficulty": 5.0,
+        "due": now + timedelta(days=10),
+        "last_review": now - timedelta(days=20),
+        "reps": 3,
+    }
+    return ReviewCard.objects.create(user=user, question=question, **{**defaults, **fields})

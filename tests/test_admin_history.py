@@ -1,7 +1,6 @@
 """Edit history of questions and key points, and restoring an earlier version."""
 
-import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -9,19 +8,6 @@ from questions.bank import search
 from questions.bank.models import KeyPoint, Question
 from tests.factories import make_question, make_user
 from tests.helpers import change_url, form_data, key_points
-
-
-@pytest.fixture
-def editor(db):
-    user = make_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def history_url(question):

@@ -8,7 +8,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
@@ -47,19 +46,6 @@ CSV_BANK = (
     '"Weights: each token gets a weight\r\nSoftmax: they sum to one\r\n  over the sequence"\r\n'
     "csv:2,Dropout,What is dropout?,It drops units.,,no,\r\n"
 )
-
-
-@pytest.fixture
-def editor(db):
-    user = make_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 def upload(client, name, text, **fields):

@@ -5,7 +5,7 @@ import sys
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -17,19 +17,6 @@ from tests.factories import make_attempt, make_user
 from tests.helpers import change_url, form_data
 
 STRONG_PASSWORD = "a-long-and-unusual-passphrase"
-
-
-@pytest.fixture
-def editor(db):
-    user = make_user("editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
-    return user
-
-
-@pytest.fixture
-def editor_client(client, editor):
-    client.force_login(editor)
-    return client
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from django.utils import timezone
 from questions.bank.models import Question, Tag
 from questions.study.browse import Status
 from questions.study.models import CardState, ReviewCard
-from tests.factories import make_question, make_questions, make_topic, make_user
+from tests.factories import make_card, make_question, make_questions, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -145,19 +145,6 @@ class TestSorting:
             "Medium ML",
             "Hard ML",
         ]
-
-
-def make_card(user, question, **fields):
-    now = timezone.now()
-    defaults = {
-        "state": CardState.REVIEW,
-        "stability": 5.0,
-        "difficulty": 5.0,
-        "due": now + timedelta(days=3),
-        "last_review": now - timedelta(days=2),
-        "reps": 2,
-    }
-    return ReviewCard.objects.create(user=user, question=question, **{**defaults, **fields})
 
 
 class TestStatus:

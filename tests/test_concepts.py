@@ -12,7 +12,7 @@ from fsrs import Scheduler
 from questions.progress import stats
 from questions.study import browse, scheduling
 from questions.study.models import CardState, ReviewCard
-from tests.factories import make_question, make_topic
+from tests.factories import make_card, make_question, make_topic
 from tests.helpers import grade, reveal
 
 pytestmark = pytest.mark.django_db
@@ -25,20 +25,6 @@ def skip_yesterday(user, question, now):
 
 def status_of(user, question, now):
     return browse.with_status(type(question).objects.filter(pk=question.pk), user, now)[0].status
-
-
-def review_card(user, question, **fields):
-    now = timezone.now()
-    defaults = {
-        "state": CardState.REVIEW,
-        "stability": 30.0,
-        "difficulty": 5.0,
-        "due": now + timedelta(days=10),
-        "last_review": now - timedelta(days=20),
-        "reps": 3,
-        "created_at": now - timedelta(days=60),
-    }
-    return ReviewCard.objects.create(user=user, question=question, **{**defaults, **fields})
 
 
 class TestSeen:
@@ -84,7 +70,7 @@ class TestSeen:
     def test_a_suspended_card_is_never_listed_as_due(self, alice):
         question = make_question()
         now = timezone.now()
-        review_card(alice, question, due=now - timedelta(days=1), suspended=True)
+        make_card(alice, question, due=now - timedelta(days=1), suspended=True)
         assert status_of(alice, question, now) == browse.Status.SUSPENDED
         assert scheduling.day_progress(alice, alice.study_profile, now).due_left == 0
 
@@ -93,8 +79,8 @@ class TestSeen:
         wanted, other = make_topic(), make_topic()
         in_other = make_question(topic=other)
         in_wanted = make_question(topic=wanted)
-        review_card(alice, in_other, due=now - timedelta(days=3))
-        review_card(alice, in_wanted, due=now - timedelta(days=1))
+        make_card(alice, in_other, due=now - timedelta(days=3))
+        make_card(alice, in_wanted, due=now - timedelta(days=1))
         assert scheduling.next_due_card(alice, now, wanted).question == in_wanted
         assert scheduling.next_due_card(alice, now).question == in_other
 
@@ -116,7 +102,7 @@ class TestMastered:
         if fields.get("due") == "past":
             fields = {**fields, "due": now - timedelta(hours=1)}
         question = make_question()
-        card = review_card(alice, question, **fields)
+        card = make_card(alice, question, **fields)
         assert card.is_mastered(now) is mastered
         assert ReviewCard.objects.mastered(now).filter(pk=card.pk).exists() is mastered
         assert (status_of(alice, question, now) == browse.Status.MASTERED) is mastered
@@ -142,8 +128,8 @@ class TestDashboardFreshness:
         profile = alice.study_profile
         topic = make_topic()
         first, second = make_question(topic=topic), make_question(topic=topic)
-        one = review_card(alice, first, suspended=True)
-        review_card(alice, second)
+        one = make_card(alice, first, suspended=True)
+        make_card(alice, second)
         now = timezone.now()
         before = stats.dashboard_key(alice, profile, now, "en")
         one.set_suspended(False)
@@ -152,7 +138,7 @@ class TestDashboardFreshness:
 
     def test_a_skip_shows_on_the_next_view(self, alice_client, alice):
         question = make_question()
-        review_card(alice, question, due=timezone.now() - timedelta(hours=1))
+        make_card(alice, question, due=timezone.now() - timedelta(hours=1))
         first = alice_client.get(reverse("questions:stats")).content.decode()
         alice_client.post(reverse("questions:skip", args=[question.pk]))
         second = alice_client.get(reverse("questions:stats")).content.decode()

@@ -10,13 +10,12 @@ from questions.study import mock
 from questions.study.models import (
     Attempt,
     AttemptMode,
-    CardState,
     MockItem,
     MockSession,
     MockStatus,
     ReviewCard,
 )
-from tests.factories import make_question, make_questions, make_user
+from tests.factories import make_card, make_question, make_questions, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -84,19 +83,6 @@ def grade(client, session, item, rating=3, htmx=False, ticked=(1, 2)):
     return client.post(url, {"rating": rating, "ticked": list(ticked)}, **headers)
 
 
-def card(user, question, **fields):
-    now = timezone.now()
-    defaults = {
-        "state": CardState.REVIEW,
-        "stability": 30.0,
-        "difficulty": 5.0,
-        "due": now + timedelta(days=20),
-        "last_review": now - timedelta(days=10),
-        "reps": 3,
-    }
-    return ReviewCard.objects.create(user=user, question=question, **{**defaults, **fields})
-
-
 class TestChoosingQuestions:
     NOW = timezone.now()
 
@@ -145,8 +131,8 @@ class TestChoosingQuestions:
         due_for_bob = make_question(topic=topic)
         due_for_alice = make_question(topic=topic)
         make_questions(5, topic=topic)
-        card(bob, due_for_bob, due=timezone.now() - timedelta(days=1))
-        card(alice, due_for_alice, due=timezone.now() - timedelta(days=1))
+        make_card(bob, due_for_bob, due=timezone.now() - timedelta(days=1))
+        make_card(alice, due_for_alice, due=timezone.now() - timedelta(days=1))
         session = mock.start_session(alice, [topic], 3, 180, timezone.now(), random.Random(1))
         asked = set(session.items.values_list("question_id", flat=True))
         assert due_for_alice.pk in asked
@@ -467,7 +453,7 @@ class TestReport:
 
     def test_grading_updates_an_existing_card(self, alice_client, alice, finished):
         item = finished.items.get(position=2)
-        existing = card(alice, item.question, due=timezone.now() - timedelta(days=1), reps=4)
+        existing = make_card(alice, item.question, due=timezone.now() - timedelta(days=1), reps=4)
         grade(alice_client, finished, item, rating=4)
         existing.refresh_from_db()
         assert existing.reps == 5
@@ -576,7 +562,7 @@ class TestQueryBudgets:
         questions = make_questions(300, topic=topic)
         other = make_user()
         for question in questions[:50]:
-            card(other, question)
+            make_card(other, question)
         return questions
 
     def test_list(self, alice_client, alice, big, django_assert_max_num_queries):

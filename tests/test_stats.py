@@ -10,8 +10,15 @@ from django.utils import timezone
 from fsrs import Scheduler
 
 from questions.progress import stats, svg
-from questions.study.models import Attempt, CardState, ReviewCard, StudyProfile
-from tests.factories import DEFAULT_POINTS, make_question, make_questions, make_topic, make_user
+from questions.study.models import Attempt, ReviewCard, StudyProfile
+from tests.factories import (
+    DEFAULT_POINTS,
+    make_card,
+    make_question,
+    make_questions,
+    make_topic,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -40,22 +47,6 @@ def attempt(user, question, at, *, rating=3, ticked=(1, 2, 3, 4), snapshot=SNAPS
 
 def add_attempts(user, question, times, **kwargs):
     return Attempt.objects.bulk_create(attempt(user, question, at, **kwargs) for at in times)
-
-
-def card(user, question, *, stability=10.0, last_review=None, due=None, lapses=0, **kwargs):
-    now = timezone.now()
-    return ReviewCard.objects.create(
-        user=user,
-        question=question,
-        state=CardState.REVIEW,
-        stability=stability,
-        difficulty=5.0,
-        due=due or now + timedelta(days=1),
-        last_review=last_review or now,
-        reps=3,
-        lapses=lapses,
-        **kwargs,
-    )
 
 
 def set_zone(user, name):
@@ -215,7 +206,7 @@ class TestHeatmap:
 class TestMastery:
     def test_the_formula_matches_fsrs(self, alice, question):
         now = timezone.now()
-        row = card(alice, question, stability=10.0, last_review=now - timedelta(days=20))
+        row = make_card(alice, question, stability=10.0, last_review=now - timedelta(days=20))
         expected = fsrs_retrievability(20, 10.0)
         assert expected == pytest.approx(0.8459, abs=1e-4)
         assert row.retrievability(Scheduler(), now) == pytest.approx(expected)
@@ -225,11 +216,13 @@ class TestMastery:
         topic = make_topic("Databases")
         questions = [make_question(topic=topic) for _ in range(4)]
         make_question(topic=topic, is_published=False)
-        card(alice, questions[0], stability=30.0, last_review=now)  # mastered
-        card(alice, questions[1], stability=21.0, last_review=now - timedelta(days=5))  # mastered
+        make_card(alice, questions[0], stability=30.0, last_review=now)  # mastered
+        make_card(
+            alice, questions[1], stability=21.0, last_review=now - timedelta(days=5)
+        )  # mastered
         # Remembered for long, but overdue: not mastered.
-        card(alice, questions[2], stability=30.0, due=now - timedelta(days=1))
-        card(bob, questions[3], stability=10.0, last_review=now)  # not alice's
+        make_card(alice, questions[2], stability=30.0, due=now - timedelta(days=1))
+        make_card(bob, questions[3], stability=10.0, last_review=now)  # not alice's
         for rating in (1, 3, 3, 4, 4):
             add_attempts(alice, questions[0], [now - timedelta(hours=rating)], rating=rating)
         add_attempts(bob, questions[0], [now], rating=1)
@@ -250,12 +243,14 @@ class TestMastery:
         now = timezone.now()
         topic = make_topic()
         strong, lapsed, fading, faded = (make_question(topic=topic) for _ in range(4))
-        card(alice, strong, stability=30.0, last_review=now)
-        card(alice, lapsed, last_review=now, lapses=2)
-        card(alice, fading, stability=10.0, last_review=now - timedelta(days=20))
-        card(alice, faded, stability=2.0, last_review=now - timedelta(days=30))
+        make_card(alice, strong, stability=30.0, last_review=now)
+        make_card(alice, lapsed, last_review=now, lapses=2)
+        make_card(alice, fading, stability=10.0, last_review=now - timedelta(days=20))
+        make_card(alice, faded, stability=2.0, last_review=now - timedelta(days=30))
         set_aside = make_question(topic=topic)
-        card(alice, set_aside, stability=1.0, last_review=now - timedelta(days=30), suspended=True)
+        make_card(
+            alice, set_aside, stability=1.0, last_review=now - timedelta(days=30), suspended=True
+        )
         scored = stats.score_cards(stats.cards_for(alice), Scheduler(), now)
         weakest = stats.weakest(scored)
         assert [weak.question for weak in weakest] == [faded, fading, lapsed]
@@ -274,9 +269,9 @@ class TestForecast:
         ]
         topic = make_topic()
         for due in due_times:
-            card(alice, make_question(topic=topic), due=due, last_review=now)
-        card(alice, make_question(topic=topic), due=now, last_review=now, suspended=True)
-        card(
+            make_card(alice, make_question(topic=topic), due=due, last_review=now)
+        make_card(alice, make_question(topic=topic), due=now, last_review=now, suspended=True)
+        make_card(
             alice,
             make_question(topic=topic),
             due=now,
@@ -292,7 +287,7 @@ class TestForecast:
 
     def test_the_same_cards_fall_on_other_days_in_utc(self, alice, question):
         now = utc(2024, 5, 1, 20)
-        card(alice, question, due=utc(2024, 5, 2, 15, 59), last_review=now)
+        make_card(alice, question, due=utc(2024, 5, 2, 15, 59), last_review=now)
         forecast = stats.forecast(list(stats.cards_for(alice)), UTC, now)
         assert forecast[0] == (date(2024, 5, 1), 0)
         assert forecast[1] == (date(2024, 5, 2), 1)
@@ -410,7 +405,7 @@ class TestStatsPage:
     ):
         now = timezone.now()
         add_attempts(alice, question, [now, now - timedelta(days=1)], ticked=[1])
-        card(alice, question, due=now + timedelta(days=2), stability=1.0, last_review=now)
+        make_card(alice, question, due=now + timedelta(days=2), stability=1.0, last_review=now)
         body = alice_client.get(reverse("questions:stats")).content.decode()
         assert body.count('role="img"') == 2
         assert '<title id="heatmap-title">' in body
@@ -425,7 +420,7 @@ class TestStatsPage:
     ):
         now = timezone.now()
         add_attempts(alice, question, [now], ticked=[1])
-        card(alice, question, stability=1.0, last_review=now - timedelta(days=10))
+        make_card(alice, question, stability=1.0, last_review=now - timedelta(days=10))
         body = alice_client.get(reverse("questions:stats")).content.decode()
         assert reverse("questions:practice_question", args=[question.pk]) in body
         assert reverse("questions:practice") + "?focus=missed" in body
@@ -451,7 +446,7 @@ class TestStatsPage:
             for i in range(5000)
         )
         for q in questions[:40]:
-            card(alice, q, stability=5.0, last_review=timezone.now() - timedelta(days=3))
+            make_card(alice, q, stability=5.0, last_review=timezone.now() - timedelta(days=3))
         # session, user (with profile), latest attempt, card fingerprint, then the dashboard:
         # reviews per day, cards, topics, attempts per topic, key points missed (the latest
         # attempts, then their questions' titles), every attempt (true retention and
@@ -493,7 +488,7 @@ class TestDashboardCache:
 
     def test_suspending_or_skipping_a_card_changes_the_key(self, alice, question):
         add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])
-        the_card = card(alice, question)
+        the_card = make_card(alice, question)
         profile, now = alice.study_profile, timezone.now()
         keys = {stats.dashboard_key(alice, profile, now, "en")}
         the_card.suspended = True
@@ -522,7 +517,7 @@ class TestDashboardCache:
 
     def test_the_leech_list_is_never_cached(self, alice_client, alice, question):
         add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])
-        leech = card(alice, question, again_count=8)
+        leech = make_card(alice, question, again_count=8)
         body = alice_client.get(reverse("questions:stats")).content.decode()
         assert 'name="csrfmiddlewaretoken"' in body.split('id="leech-heading"')[1]
         ReviewCard.objects.filter(pk=leech.pk).update(again_count=0)

@@ -11,14 +11,10 @@ from playwright.sync_api import expect
 
 from questions.study.models import Attempt, profile_for
 from tests.browser.conftest import PASSWORD
+from tests.browser.helpers import ANSWERS, expect_question, expect_revealed
 
 pytestmark = pytest.mark.browser
 
-ANSWERS = [
-    "预训练模型在大规模数据上训练，获得丰富的知识表示，泛化能力强。",
-    "它可以减少特定任务所需的数据量，加速训练过程。",
-    "Transfer learning: reuse the weights, then fine-tune on the task.",
-]
 # Set on the window once; a full page load would drop it.
 MARK_WINDOW = "window.__sameDocument = true"
 SAME_WINDOW = "window.__sameDocument === true"
@@ -32,19 +28,6 @@ def sign_up(page, username):
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
     expect(page).to_have_url(re.compile(r"/practice/$"))
-
-
-def expect_question(page):
-    """The practice panel shows a question ready for an answer; returns its title."""
-    expect(page.get_by_role("button", name="Reveal answer")).to_be_visible()
-    return page.locator("#question-title").inner_text()
-
-
-def expect_revealed(page):
-    expect(page.locator("#reference")).to_be_visible()
-    # Focus goes to the checklist, where the user goes on (ticks, then 1-4).
-    expect(page.locator(".key-points input[type=checkbox]").first).to_be_focused()
-    expect(page.get_by_role("group", name="How well did you answer?")).to_be_visible()
 
 
 def expect_history_and_stats(page, user, titles):

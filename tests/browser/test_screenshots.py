@@ -13,7 +13,7 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from tests.browser.conftest import CHINESE_CATALOGUE, DESKTOP, MOBILE, REVEAL_BUTTON
-from tests.browser.test_practice import ANSWERS
+from tests.browser.helpers import ANSWERS
 
 pytestmark = [
     pytest.mark.browser,

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from questions.bank.models import QuestionReport
 from questions.study.models import ReviewCard, profile_for
-from tests.browser.test_practice import expect_question, expect_revealed
+from tests.browser.helpers import expect_question, expect_revealed
 
 pytestmark = pytest.mark.browser
 
