@@ -59,18 +59,17 @@ def env_json_object(name):
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)
-# pytest gets a throwaway key; a server without DEBUG must be given a real one.
-TESTING = "pytest" in sys.modules
+# What differs under test is in interview_prep/settings_test.py, which pytest uses.
 # scripts/bench.py sets it: adds the ceiling page of scripts/devtools/urls.py, nothing else.
 BENCHMARK = env_bool("DJANGO_BENCHMARK", False)
 # The development tools (scripts/devtools: generate_load_data, the ceiling page) are an app of
 # their own, installed in development, tests and benchmarks; the image does not ship them.
-DEVTOOLS = (DEBUG or TESTING or BENCHMARK) and (BASE_DIR / "scripts" / "devtools").is_dir()
+DEVTOOLS = (DEBUG or BENCHMARK) and (BASE_DIR / "scripts" / "devtools").is_dir()
 
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 # Without a key, commands that sign nothing still run (makemigrations, migrate), but serving
 # refuses to start (wsgi.py, asgi.py) and so does `check --deploy` (questions/checks.py).
-SECRET_KEY_MISSING = not SECRET_KEY and not (DEBUG or TESTING)
+SECRET_KEY_MISSING = not SECRET_KEY and not DEBUG
 SECRET_KEY = SECRET_KEY or "django-insecure-development-key-do-not-use-in-production"
 
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
@@ -220,9 +219,8 @@ LOGOUT_REDIRECT_URL = "questions:home"
 # "database" (the default) keeps the queue in the database, so SQLite on one machine needs
 # nothing but `manage.py run_worker` beside the server; "rq" keeps it in Redis (REDIS_URL) for
 # workers on several machines; "immediate" runs each task at once, in the caller's thread.
-# Tests use "immediate" (TESTING, like the other test-only values here): one test starts a real
-# database worker instead (tests/test_task_worker.py).
-TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "immediate" if TESTING else "database")
+# Tests use "immediate" (interview_prep/settings_test.py).
+TASKS_BACKEND = env_str("DJANGO_TASKS_BACKEND", "database")
 TASKS_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
     "rq": "django_tasks_rq.RQBackend",
@@ -276,7 +274,7 @@ STORAGES = {
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG or TESTING
+            if DEBUG
             else "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -308,8 +306,7 @@ CSRF_COOKIE_HTTPONLY = True
 SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
-# The test client speaks plain HTTP, so tests leave the redirect off unless asked.
-SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not (DEBUG or TESTING))
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SSL_REDIRECT", not DEBUG)
 # Health probes (the image's HEALTHCHECK, a load balancer) talk plain HTTP to the container.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
@@ -398,7 +395,3 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
-
-if TESTING:
-    # Hashing at production strength costs ~0.3 s per user; tests make hundreds of users.
-    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
