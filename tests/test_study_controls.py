@@ -352,6 +352,48 @@ class TestInterviewDate:
         assert scheduling.scheduler_for(profile, now).desired_retention == 0.97
         assert scheduling.scheduler_for(profile, now).maximum_interval == 1
 
+    @pytest.mark.parametrize(
+        ("days_before", "retention", "maximum_interval"),
+        [
+            (0, 0.90, 36500),  # the day itself: no interval can end before it
+            (1, 0.97, 1),
+            (3, 0.97, 3),
+            (4, 0.95, 4),
+            (14, 0.95, 14),
+            (15, 0.90, 15),
+        ],
+    )
+    def test_the_retention_and_the_longest_interval_at_each_boundary(
+        self, alice, days_before, retention, maximum_interval
+    ):
+        profile = alice.study_profile
+        now = datetime(2026, 5, 1, 12, tzinfo=UTC)
+        profile.interview_date = date(2026, 5, 1) + timedelta(days=days_before)
+
+        scheduler = scheduling.scheduler_for(profile, now)
+
+        assert scheduler.desired_retention == retention
+        assert scheduler.maximum_interval == maximum_interval
+
+    @pytest.mark.parametrize("days_before", [1, 3, 14, 30])
+    def test_a_users_higher_retention_is_never_lowered(self, alice, days_before):
+        profile = alice.study_profile
+        profile.desired_retention = 0.98
+        now = datetime(2026, 5, 1, 12, tzinfo=UTC)
+        profile.interview_date = date(2026, 5, 1) + timedelta(days=days_before)
+
+        assert scheduling.scheduler_for(profile, now).desired_retention == 0.98
+
+    def test_the_interview_day_is_counted_in_the_users_time_zone(self, alice):
+        profile = alice.study_profile
+        profile.time_zone = "Asia/Shanghai"
+        profile.interview_date = date(2026, 5, 4)
+        # 20:00 UTC on 30 April is already 1 May in Shanghai: three days before.
+        scheduler = scheduling.scheduler_for(profile, datetime(2026, 4, 30, 20, tzinfo=UTC))
+
+        assert scheduler.maximum_interval == 3
+        assert scheduler.desired_retention == 0.97
+
     def test_after_the_interview_scheduling_is_normal(self, alice):
         profile = alice.study_profile
         profile.interview_date = date(2026, 4, 1)
@@ -410,3 +452,50 @@ class TestStarredQueue:
         )
         assert graded["HX-Push-Url"] == reverse("questions:practice") + "?starred=1"
         assert "This drill is done for today" in graded.content.decode()
+
+
+class TestDrillsMoveOn:
+    @pytest.fixture
+    def drill(self, alice):
+        """The first and second question of each drill, set up for alice."""
+
+        def prepare(focus):
+            topic = make_topic()
+            first = make_question(topic=topic, title="第一道题", position=1)
+            second = make_question(topic=topic, title="第二道题", position=2)
+            if focus == "starred":
+                for question in (first, second):
+                    QuestionNote.objects.create(user=alice, question=question, starred=True)
+            elif focus == "missed":
+                yesterday = timezone.now() - timedelta(days=1)
+                record(alice, first, 1, yesterday - timedelta(hours=1))
+                record(alice, second, 1, yesterday)
+            else:
+                alice.study_profile.interview_date = (timezone.now() + timedelta(days=7)).date()
+                alice.study_profile.save()
+            return first, second
+
+        return prepare
+
+    @pytest.mark.parametrize("focus", ["starred", "missed", "interview"])
+    @pytest.mark.parametrize("htmx", [True, False])
+    def test_a_drill_moves_on_to_its_next_question_after_an_answer(
+        self, alice_client, drill, focus, htmx
+    ):
+        first, second = drill(focus)
+        query = "?starred=1" if focus == "starred" else f"?focus={focus}"
+        page = alice_client.get(reverse("questions:practice") + query)
+        shown = page.context["question"]
+        assert shown in (first, second)
+        data = {"token": token_from(page), "text": REFERENCE, "rating": 3, "ticked": [1, 2]}
+        data["focus"] = focus
+
+        headers = {"HTTP_HX_REQUEST": "true"} if htmx else {}
+        graded = alice_client.post(reverse("questions:grade", args=[shown.pk]), data, **headers)
+        if not htmx:
+            assert graded.status_code == 302
+            graded = alice_client.get(graded["Location"])
+
+        following = graded.context["question"]
+        assert following is not None
+        assert following.pk == ({first.pk, second.pk} - {shown.pk}).pop()
