@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -314,6 +315,9 @@ def reveal(request, pk):
         return bad_request(request, str(error))
     queue = Queue(request, mode=payload["m"])
     now = timezone.now()
+    # Prefetched, so that the answer panel's reference answer (question.reference_answer)
+    # reads the same key points instead of querying them again.
+    prefetch_related_objects([question], "key_points")
     key_points = list(question.key_points.all())
     hints = _hints_from(request, key_points)
     if not form.is_valid():
