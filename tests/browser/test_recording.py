@@ -128,6 +128,20 @@ def test_a_recording_made_while_recording_is_sent_when_reveal_is_pressed(speakin
     assert Recording.objects.count() == 1
 
 
+def test_a_recording_outlives_a_hint_and_the_timer_counts(speaking_page):
+    page = speaking_page()
+    page.goto(page.goto_base + "/practice/")
+    expect(page.locator("[data-elapsed]")).not_to_have_text("0:00", timeout=5000)
+    record(page, WORDS["en-US"])
+    page.get_by_role("button", name=re.compile("^Hint")).click()
+    expect(page.locator(".hints")).to_be_visible()
+    expect(page.locator("[data-preview]")).to_be_visible()  # the panel was drawn again
+    expect(page.locator("[data-record]")).to_have_text("Record again")
+    page.locator(REVEAL).click()
+    expect(page.locator("figure.recording audio")).to_be_visible()
+    assert Recording.objects.count() == 1
+
+
 def test_it_records_a_mock_answer_on_a_phone_and_plays_it_in_the_report(speaking_page, user):
     page = speaking_page(viewport=MOBILE)
     page.goto(page.goto_base + "/mock/new/")
