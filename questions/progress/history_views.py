@@ -4,12 +4,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.text import Truncator
 from django.views.decorators.http import require_safe
 
 from questions.durations import format_clock
 from questions.progress import stats
 from questions.progress.forms import HistoryFilterForm
-from questions.study.models import Attempt, profile_for
+from questions.study.models import Attempt, AttemptMode, Rating, profile_for
 from questions.study.recordings import Recording
 
 ATTEMPTS_PER_PAGE = 25
@@ -44,6 +48,29 @@ _recording_duration = Subquery(
 )
 
 
+def _add_row_values(page, zone):
+    """Each listed attempt's link, labels, times and snippet, computed here once per row.
+
+    In the template each was a helper per row (a reverse(), get_FOO_display, two date
+    filters, truncatechars): most of the page's cost. The link comes from one reversed URL,
+    the labels from a dict made once per request; the values are those the helpers gave
+    (the times in the user's zone, as the template's {% timezone %} block showed them).
+    """
+    marker = 2147483647
+    link = reverse("questions:attempt", args=[marker])
+    before, after = link.split(str(marker))
+    ratings = {value: str(label) for value, label in Rating.choices}
+    modes = {value: str(label) for value, label in AttemptMode.choices}
+    for attempt in page:
+        created = timezone.localtime(attempt.created_at, zone)
+        attempt.url = f"{before}{attempt.pk}{after}"
+        attempt.rating_label = ratings[attempt.rating]
+        attempt.mode_label = modes[attempt.mode]
+        attempt.created_iso = created.isoformat()
+        attempt.created_label = date_format(created, "DATETIME_FORMAT")
+        attempt.short_snippet = Truncator(attempt.snippet).chars(SNIPPET_LENGTH)
+
+
 @require_safe
 @login_required
 def history(request):
@@ -69,6 +96,7 @@ def history(request):
         profile.zone,
     )
     page = Paginator(attempts, ATTEMPTS_PER_PAGE).get_page(request.GET.get("page"))
+    _add_row_values(page, profile.zone)
     context = {
         "filters": filters,
         "filtered": bool(applied),
