@@ -150,7 +150,9 @@ def test_it_records_a_mock_answer_on_a_phone_and_plays_it_in_the_report(speaking
     expect(page.locator(".mock-question")).to_be_visible()
     record(page, WORDS["en-US"])
     page.locator("#mock form button[type=submit]").click()
-    for _ in range(2):
+    for number in (2, 3):
+        # The next question's panel, with a recorder of its own, before answering it.
+        expect(page.locator(".mock-progress")).to_have_text(f"Question {number} of 3")
         expect(page.locator("[data-record]")).to_have_text("Record")
         page.locator("#mock form button[type=submit]").click()
     expect(page.get_by_role("heading", name="Mock interview report")).to_be_visible()
