@@ -1,12 +1,16 @@
 """Test helpers that are not fixtures: simulated learners for the scheduler's fit, the practice
 flow (reveal, grade) through the test client, and the admin's change form."""
 
+import copy
 import heapq
 import itertools
 import random
 import re
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
+from django.template.loader import get_template
+from django.test import override_settings
 from django.urls import reverse
 from fsrs import Card, Rating, Scheduler
 
@@ -172,3 +176,32 @@ def form_data(response):
 def key_points(question):
     """[(position, label)] of the question's key points, as stored."""
     return list(question.key_points.order_by("position").values_list("position", "label"))
+
+
+# --- Rendering before and after ----------------------------------------------------------------
+
+
+def with_old_template(name, replacements):
+    """Settings under which template `name` is its source with each (old, new) pair of
+    `replacements` put back (new → old): the page as it rendered before values moved from
+    template helpers into the view, to compare with the page now."""
+    source = get_template(name).template.source
+    for old, new in replacements:
+        assert new in source, new
+        source = source.replace(new, old)
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["APP_DIRS"] = False
+    templates[0]["OPTIONS"]["loaders"] = [
+        ("django.template.loaders.locmem.Loader", {name: source}),
+        "django.template.loaders.filesystem.Loader",
+        "django.template.loaders.app_directories.Loader",
+    ]
+    return override_settings(TEMPLATES=templates)
+
+
+def normalised_page(response):
+    """A page without what differs between two requests: CSRF tokens and nonces."""
+    text = response.content.decode()
+    text = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1-", text)
+    text = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1-", text)
+    return re.sub(r'nonce="[^"]+"', 'nonce="-"', text)

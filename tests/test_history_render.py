@@ -1,17 +1,13 @@
 """The history page with its rows' values computed in the view (history_views._add_row_values)
 renders byte for byte what the template's per-row helpers rendered, in both languages."""
 
-import copy
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.conf import settings
-from django.template.loader import get_template
-from django.test import override_settings
 
 from questions.study.models import Attempt, AttemptMode, StudyProfile
 from tests.factories import make_questions, make_topic
+from tests.helpers import normalised_page, with_old_template
 
 pytestmark = pytest.mark.django_db
 
@@ -24,33 +20,6 @@ OLD_ROW_VALUES = [
     ('{{ attempt.created_at|date:"DATETIME_FORMAT" }}', "{{ attempt.created_label }}"),
     ("{{ attempt.snippet|truncatechars:160 }}", "{{ attempt.short_snippet }}"),
 ]
-
-
-def old_history_template():
-    source = get_template("history/history.html").template.source
-    for old, new in OLD_ROW_VALUES:
-        assert new in source
-        source = source.replace(new, old)
-    return source
-
-
-def with_old_template():
-    templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["APP_DIRS"] = False
-    templates[0]["OPTIONS"]["loaders"] = [
-        ("django.template.loaders.locmem.Loader", {"history/history.html": old_history_template()}),
-        "django.template.loaders.filesystem.Loader",
-        "django.template.loaders.app_directories.Loader",
-    ]
-    return override_settings(TEMPLATES=templates)
-
-
-def normalised(response):
-    """The page without what differs between two requests: CSRF tokens and nonces."""
-    text = response.content.decode()
-    text = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1-", text)
-    text = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1-", text)
-    return re.sub(r'nonce="[^"]+"', 'nonce="-"', text)
 
 
 @pytest.fixture
@@ -79,11 +48,11 @@ def history(alice):
 def test_it_renders_the_rows_as_the_template_helpers_did(alice_client, history, language, query):
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
     new = alice_client.get(f"/history/{query}", **headers)
-    with with_old_template():
+    with with_old_template("history/history.html", OLD_ROW_VALUES):
         old = alice_client.get(f"/history/{query}", **headers)
     assert new.status_code == old.status_code == 200
-    assert normalised(new) == normalised(old)
-    assert normalised(new).count('<a class="title" href="/history/') > 0
+    assert normalised_page(new) == normalised_page(old)
+    assert normalised_page(new).count('<a class="title" href="/history/') > 0
     assert f'<html lang="{language}"' in new.content.decode()
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.db import models
 from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from questions.bank.models import Difficulty, Tag, Topic
@@ -173,10 +174,21 @@ class BrowseForm(forms.Form):
 
 
 def result_rows(questions, terms):
-    """What the list shows for each question: title (highlighted) and, when searching, a snippet."""
+    """What the list shows for each question: title (highlighted) and, when searching, a
+    snippet; its link from one reversed URL and its difficulty's label from a dict made once,
+    rather than a reverse() and a get_difficulty_display() per row in the template."""
+    marker = 2147483647
+    before, after = reverse("questions:detail", args=[marker]).split(str(marker))
+    difficulties = {value: str(label) for value, label in Difficulty.choices}
     rows = []
     for question in questions:
-        row = {"question": question, "title": highlight(question.title, terms), "snippet": None}
+        row = {
+            "question": question,
+            "title": highlight(question.title, terms),
+            "snippet": None,
+            "url": f"{before}{question.pk}{after}",
+            "difficulty_label": difficulties.get(question.difficulty, question.difficulty),
+        }
         if terms:
             row["snippet"] = snippet(question.prompt, terms) or snippet(
                 question.reference_answer(), terms
