@@ -49,7 +49,15 @@ def duplicate_question(original, user):
     copy._history_user = user
     copy._change_reason = _("Copy of %(key)s") % {"key": original.external_key}
     _save_with_free_key(copy, original.external_key)
+    # The tags belong to the copy's first version, not to a second one of their own.
+    copy.skip_history_when_saving = True
     copy.tags.set(original.tags.all())
+    del copy.skip_history_when_saving
+    created = copy.history.latest()
+    created.tags.model.objects.bulk_create(
+        created.tags.model(id=row.pk, history=created, question_id=copy.pk, tag_id=row.tag_id)
+        for row in Question.tags.through.objects.filter(question=copy)
+    )
     points = KeyPoint.objects.bulk_create(
         KeyPoint(
             question=copy,
