@@ -120,7 +120,8 @@ class TestErrorLogs:
         script = (
             "from unittest import mock\n"
             "from django.test import Client\n"
-            "with mock.patch('questions.study.browse_views.render', side_effect=RuntimeError('boom')):\n"
+            "with mock.patch('questions.study.browse_views.render',\n"
+            "                side_effect=RuntimeError('boom')):\n"
             "    response = Client(raise_request_exception=False).get(\n"
             "        '/', secure=True, HTTP_HOST='localhost', HTTP_X_REQUEST_ID='req-42')\n"
             "assert response.status_code == 500, response.status_code\n"

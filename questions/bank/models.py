@@ -179,14 +179,6 @@ class Question(models.Model):
     def __str__(self):
         return self.title
 
-    def answer_seconds(self):
-        """The practice timer's suggested time: the question's, its topic's, or the default."""
-        return (
-            self.suggested_answer_seconds
-            or self.topic.suggested_answer_seconds
-            or settings.ANSWER_TIME_SECONDS
-        )
-
     def save(self, *args, **kwargs):
         """Rebuilds search_text first: one more query (the key points), none for a new question."""
         # One line, as every export writes it and every import requires; browsers send a
@@ -214,6 +206,14 @@ class Question(models.Model):
 
     def get_absolute_url(self):
         return reverse("questions:detail", args=[self.pk])
+
+    def answer_seconds(self):
+        """The practice timer's suggested time: the question's, its topic's, or the default."""
+        return (
+            self.suggested_answer_seconds
+            or self.topic.suggested_answer_seconds
+            or settings.ANSWER_TIME_SECONDS
+        )
 
     def clean(self):
         if not self.compose_key_points and not self.answer.strip():

@@ -1,6 +1,6 @@
 import uuid
-from dataclasses import dataclass
 import zoneinfo
+from dataclasses import dataclass
 from datetime import timedelta
 
 import fsrs
