@@ -43,7 +43,8 @@ def write_bank(path, count):
     import django
 
     django.setup()
-    from questions.importing import JSON_FORMAT, JSON_VERSION, read_files
+    from questions.bank.importing.parse import read_files
+    from questions.bank.importing.records import JSON_FORMAT, JSON_VERSION
     from questions.management.commands.load_sample_bank import SAMPLE_BANK
 
     samples = read_files([SAMPLE_BANK], source="bench-import", language="zh-hans")

@@ -113,7 +113,7 @@ def with_database(questions, similarity):
     from django.core.management import call_command
     from django.db import connection
 
-    from questions.models import KeyPoint, Question, SimilarQuestion, Topic
+    from questions.bank.models import KeyPoint, Question, SimilarQuestion, Topic
 
     call_command("migrate", verbosity=0)
     topic = Topic.objects.create(name="Bench", slug="bench")
@@ -161,7 +161,7 @@ def main():
     arguments = parser.parse_args()
 
     setup_django()
-    from questions import similarity
+    from questions.bank import similarity
 
     questions, planted = timed(
         f"generating {arguments.questions} questions", generate, arguments.questions
