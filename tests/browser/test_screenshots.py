@@ -44,7 +44,7 @@ def practise(page, count):
         expect(page.locator(".message.graded")).to_be_visible()
     page.locator("#answer-text").fill(ANSWERS[0])
     page.locator(REVEAL_BUTTON).first.click()
-    expect(page.locator("#reference")).to_be_focused()
+    expect(page.locator(".key-points input[type=checkbox]").first).to_be_focused()
 
 
 LANGUAGES = [
@@ -74,7 +74,7 @@ def test_it_takes_screenshots_of_practice(open_page, user, locale, suffix):
     phone.goto("/practice/")
     phone.locator("#answer-text").fill(ANSWERS[1])
     phone.locator(REVEAL_BUTTON).first.click()
-    expect(phone.locator("#reference")).to_be_focused()
+    expect(phone.locator(".key-points input[type=checkbox]").first).to_be_focused()
     shoot(phone, f"practice-answer-mobile{suffix}")
 
 
