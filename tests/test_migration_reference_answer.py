@@ -27,8 +27,13 @@ def latest():
     return [node for node in executor.loader.graph.leaf_nodes() if node[0] == "questions"][0]
 
 
+# serialized_rollback: the migrations' rows (content types, groups) are put back after each test,
+# as tests/test_races.py expects of the tests before it on PostgreSQL.
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
 @pytest.fixture
-def old_database(transactional_db):
+def old_database():
     """The database as it was before 0015: whole answers, key points, an attempt, history."""
     apps = migrate(BEFORE)
     User = apps.get_model("auth", "User")
