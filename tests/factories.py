@@ -1,5 +1,6 @@
 """A small cast of objects for the tests. Every function takes overrides as keyword arguments."""
 
+import importlib
 import itertools
 from datetime import timedelta
 
@@ -120,3 +121,22 @@ def make_card(user, question, **fields):
         "reps": 3,
     }
     return ReviewCard.objects.create(user=user, question=question, **{**defaults, **fields})
+
+
+def make_editors_group():
+    """The Editors group as migrations 0004 and 0008 make it. Transactional tests flush the
+    database after them, which drops the group (post_migrate brings back only permissions and
+    content types), so the tests that need it after such a test make it again."""
+    from django.contrib.auth.models import Group, Permission
+
+    migration = importlib.import_module("questions.migrations.0004_editors_group")
+    codenames = [
+        f"{action}_{model}"
+        for model, actions in migration.EDITOR_PERMISSIONS.items()
+        for action in actions
+    ] + ["view_importjob", "view_failedtask"]
+    group, _created = Group.objects.get_or_create(name="Editors")
+    group.permissions.set(
+        Permission.objects.filter(content_type__app_label="questions", codename__in=codenames)
+    )
+    return group

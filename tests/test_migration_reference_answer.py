@@ -2,7 +2,6 @@
 reads, and keeps attempts and history as they were."""
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
@@ -28,11 +27,7 @@ def latest():
     return [node for node in executor.loader.graph.leaf_nodes() if node[0] == "questions"][0]
 
 
-# serialized_rollback: the migrations' rows (content types, groups) are put back after each test,
-# as tests/test_races.py expects of the tests before it on PostgreSQL. On SQLite those races are
-# skipped, and reloading the rows collides with the content types the in-memory database keeps.
-ON_POSTGRESQL = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=ON_POSTGRESQL)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture

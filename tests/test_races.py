@@ -13,17 +13,16 @@ import threading
 import pytest
 from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test import Client
 
-from tests.factories import make_question, make_topic, make_user
+from tests.factories import make_editors_group, make_question, make_topic, make_user
 
 pytestmark = [
-    # serialized_rollback: the flush after each test would take the migrations' data (the
-    # Editors group) away from the tests after it.
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    # Transactional: each test's threads need committed rows. The flush after a transactional
+    # test drops the Editors group: the editor fixture makes it again.
+    pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(
         connection.vendor != "postgresql",
         reason="needs parallel connections to one database: run with a PostgreSQL DATABASE_URL",
@@ -90,7 +89,7 @@ def client_for(user=None, cookies=None):
 @pytest.fixture
 def editor():
     user = make_user("race-editor", is_staff=True)
-    user.groups.add(Group.objects.get(name="Editors"))
+    user.groups.add(make_editors_group())
     return user
 
 

@@ -1,15 +1,13 @@
 """An editor adds a question in the admin, and it comes up in practice."""
 
-import importlib
 import re
 
 import pytest
-from django.contrib.auth.models import Group, Permission
 from playwright.sync_api import expect
 
 from questions.bank.models import Question, Topic
 from tests.browser.conftest import PASSWORD
-from tests.factories import make_user
+from tests.factories import make_editors_group, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -21,20 +19,7 @@ def fill_if_shown(page, selector, value):
 
 
 def editors_group():
-    """The Editors group as migration 0004 makes it. live_server tests flush the database, which
-    drops the group (serialized rollback cannot bring it back: Playwright's greenlet sees another
-    database connection than the one pytest-django serialized), so it is made again here."""
-    migration = importlib.import_module("questions.migrations.0004_editors_group")
-    codenames = [
-        f"{action}_{model}"
-        for model, actions in migration.EDITOR_PERMISSIONS.items()
-        for action in actions
-    ]
-    group, _created = Group.objects.get_or_create(name="Editors")
-    group.permissions.set(
-        Permission.objects.filter(content_type__app_label="questions", codename__in=codenames)
-    )
-    return group
+    return make_editors_group()
 
 
 def test_an_editor_adds_a_question_that_comes_up_in_practice(page):
