@@ -379,6 +379,34 @@ class TestMockInterview:
         recording.refresh_from_db()
         assert recording.attempt == Attempt.objects.get()
 
+    def test_an_answer_not_graded_yet_is_exported_with_its_recording(
+        self, alice_client, session, recordings_dir
+    ):
+        _, item = self.answer(alice_client, session, recording=webm(2))
+        recording = Recording.objects.get()
+        response = alice_client.get(reverse("questions:history_export_json"))
+        data = json.loads(b"".join(response.streaming_content))
+        [row] = data["attempts"]
+        assert row["grade"] == "ungraded" and row["rating"] is None and row["id"] is None
+        assert row["mode"] == "mock" and row["answer"] == "spoken"
+        assert row["question_title"] == item.question.title
+        assert row["recording_seconds"] == 2.0
+        assert row["recording_url"].endswith(f"{recording.get_absolute_url()}?download=1")
+        response = alice_client.get(reverse("questions:history_export_csv"))
+        text = b"".join(response.streaming_content).decode("utf-8-sig")
+        assert text.splitlines()[1].endswith(f"{recording.get_absolute_url()}?download=1,2.0")
+        # Once graded (in the report), the answer is exported once, as its attempt.
+        for _ in range(2):
+            self.answer(alice_client, session)
+        url = reverse("questions:mock_grade", args=[session.pk, item.pk])
+        alice_client.post(url, {"rating": 3}, **HTMX)
+        response = alice_client.get(reverse("questions:history_export_json"))
+        graded, *waiting = json.loads(b"".join(response.streaming_content))["attempts"]
+        assert graded["grade"] == "good" and graded["id"] == Attempt.objects.get().pk
+        assert graded["recording_seconds"] == 2.0
+        assert [row["grade"] for row in waiting] == ["ungraded", "ungraded"]
+        assert [row["recording_url"] for row in waiting] == [None, None]
+
     def test_a_refused_recording_leaves_the_question_open(
         self, alice_client, session, recordings_dir
     ):

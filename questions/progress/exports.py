@@ -9,7 +9,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from questions import spreadsheets
-from questions.study.models import Attempt, Rating, point_results, profile_for
+from questions.study.models import (
+    Attempt,
+    AttemptMode,
+    MockItem,
+    Rating,
+    point_results,
+    profile_for,
+)
 
 EXPORT_CHUNK_SIZE = 2000
 
@@ -36,12 +43,76 @@ EXPORT_COLUMNS = [
 ]
 
 
+UNGRADED = "ungraded"
+
+
 def _export_rows(user, link):
-    """Every attempt, oldest first, as plain dicts: one query read in chunks (a server-side
-    cursor on PostgreSQL), so memory stays flat whatever the history's size.
+    """Every attempt, oldest first, then every mock interview answer not graded yet, as plain
+    dicts: one query each, read in chunks (a server-side cursor on PostgreSQL), so memory stays
+    flat whatever the history's size.
 
     A spoken answer is exported as a link (`link` makes it absolute) that downloads the file
     for its owner, logged in: the files stay private and the export stays one stream."""
+    yield from _attempt_rows(user, link)
+    yield from _ungraded_mock_rows(user, link)
+
+
+def _recording_columns(row, link):
+    return {
+        "recording_url": (
+            link(reverse("questions:recording", args=[row["recording__id"]]) + "?download=1")
+            if row["recording__id"]
+            else None
+        ),
+        "recording_seconds": (
+            round(row["recording__duration"].total_seconds(), 3)
+            if row["recording__duration"]
+            else None
+        ),
+    }
+
+
+def _ungraded_mock_rows(user, link):
+    """A mock answer waits in its report until the learner grades it; until then it has no
+    attempt, but its text and recording are the learner's work and are exported too: no id,
+    rating or ticks, grade "ungraded", coverage the automatic estimate."""
+    rows = (
+        MockItem.objects.filter(session__user=user, answered_at__isnull=False, attempt__isnull=True)
+        .order_by("answered_at", "id")
+        .values(
+            "answered_at",
+            "started_at",
+            "question__external_key",
+            "question__title",
+            "question__topic__name",
+            "coverage",
+            "text",
+            "recording__id",
+            "recording__duration",
+        )
+    )
+    for row in rows.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        spent = row["answered_at"] - row["started_at"] if row["started_at"] else None
+        yield {
+            "id": None,
+            "answered_at": row["answered_at"].isoformat(),
+            "question_key": row["question__external_key"],
+            "question_title": row["question__title"],
+            "topic": row["question__topic__name"],
+            "mode": AttemptMode.MOCK.value,
+            "rating": None,
+            "grade": UNGRADED,
+            "coverage": row["coverage"],
+            "ticked": [],
+            "missed": [],
+            "hints_used": 0,
+            "time_spent_seconds": round(spent.total_seconds(), 3) if spent else None,
+            "answer": row["text"],
+            **_recording_columns(row, link),
+        }
+
+
+def _attempt_rows(user, link):
     rows = (
         Attempt.objects.for_user(user)
         .order_by("created_at", "id")
@@ -85,16 +156,7 @@ def _export_rows(user, link):
                 round(row["time_spent"].total_seconds(), 3) if row["time_spent"] else None
             ),
             "answer": row["text"],
-            "recording_url": (
-                link(reverse("questions:recording", args=[row["recording__id"]]) + "?download=1")
-                if row["recording__id"]
-                else None
-            ),
-            "recording_seconds": (
-                round(row["recording__duration"].total_seconds(), 3)
-                if row["recording__duration"]
-                else None
-            ),
+            **_recording_columns(row, link),
         }
 
 
