@@ -13,13 +13,8 @@ saying why, when the servers are unreachable, except on CI (CI=true), where that
 import json
 import os
 import secrets
-import socket
-import subprocess
-import sys
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -27,11 +22,16 @@ import pytest
 import redis
 
 from tests.http_client import Browser
+from tests.servers import (
+    collect_static,
+    ensure_postgres_database,
+    gunicorn,
+    manage,
+    production_env,
+)
 
 pytestmark = pytest.mark.scale_out
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 SCALE_OUT_DB = "interview_prep_scaleout"
 # Redis database 13 of the local server; SCALE_OUT_REDIS_URL points elsewhere.
 SCALE_OUT_REDIS_URL = os.environ.get("SCALE_OUT_REDIS_URL", "redis://127.0.0.1:6379/13")
@@ -46,79 +46,9 @@ def unavailable(reason):
     pytest.skip(reason)
 
 
-def production_env(**overrides):
-    """The environment of a production server: none of this process's DJANGO_* settings."""
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("DJANGO_") and name not in ("DATABASE_URL", "REDIS_URL", "PORT")
-    }
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_BEHIND_TLS_PROXY="1",
-        WEB_CONCURRENCY="2",
-    )
-    env.update(overrides)
-    return env
-
-
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
-    return result.stdout
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(env, log_path):
-    """The image's command on a free port; yields its base URL once /healthz answers."""
-    port = free_port()
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "interview_prep.wsgi"],
-            cwd=BASE_DIR,
-            env={**env, "PORT": str(port)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"gunicorn exited:\n{Path(log_path).read_text()}"
-            try:
-                if Browser(base_url, behind_tls_proxy=False).get("/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"gunicorn never healthy:\n{log_path.read_text()}"
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory):
-    """collectstatic once: production pages need the hashed names of staticfiles.json."""
-    root = tmp_path_factory.mktemp("staticfiles")
-    manage(production_env(DJANGO_STATIC_ROOT=str(root)), "collectstatic", "--noinput", "-v", "0")
-    return root
+    return collect_static(tmp_path_factory.mktemp("staticfiles"))
 
 
 def prepare_database(env):
@@ -190,9 +120,7 @@ def postgres_env(static_root):
         redis.Redis.from_url(SCALE_OUT_REDIS_URL, socket_connect_timeout=2).flushdb()
     except redis.exceptions.ConnectionError as error:
         unavailable(f"Redis is unreachable at {SCALE_OUT_REDIS_URL}: {error}")
-    subprocess.run(
-        [BASE_DIR / "scripts" / "ensure-postgres.sh", SCALE_OUT_DB], check=True, timeout=120
-    )
+    ensure_postgres_database(SCALE_OUT_DB)
     env = production_env(
         DATABASE_URL=f"{server_url}/{SCALE_OUT_DB}",
         REDIS_URL=SCALE_OUT_REDIS_URL,

@@ -7,91 +7,25 @@ flushed first). Also: the access log masks the token of a password-reset link.
 
 import os
 import secrets
-import socket
-import subprocess
-import sys
 import threading
-import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
 from tests.http_client import Browser
+from tests.servers import collect_static, ensure_postgres_database, gunicorn, manage
+from tests.servers import production_env as server_env
 
 pytestmark = pytest.mark.scale_out
 
-BASE_DIR = Path(__file__).resolve().parent.parent
-GUNICORN = Path(sys.executable).parent / "gunicorn"
 THROTTLE_DB = "ip_fuzz_throttle"
 LIMIT = 4
 BURST = 12
 
 
 def production_env(**overrides):
-    env = {
-        name: value
-        for name, value in os.environ.items()
-        if not name.startswith("DJANGO_") and name not in ("DATABASE_URL", "REDIS_URL", "PORT")
-    }
-    env.update(
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        DJANGO_BEHIND_TLS_PROXY="1",
-        WEB_CONCURRENCY="2",
-        DJANGO_SIGNUP_RATE_LIMIT=str(LIMIT),
-        DJANGO_LOGIN_ADDRESS_RATE_LIMIT=str(LIMIT),
-    )
-    env.update(overrides)
-    return env
-
-
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stdout}{result.stderr}"
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def gunicorn(env, log_path):
-    port = free_port()
-    with open(log_path, "w") as log:
-        process = subprocess.Popen(
-            [str(GUNICORN), "-c", "gunicorn.conf.py", "interview_prep.wsgi"],
-            cwd=BASE_DIR,
-            env={**env, "PORT": str(port)},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, f"gunicorn exited:\n{Path(log_path).read_text()}"
-            try:
-                if Browser(base_url, behind_tls_proxy=False).get("/healthz").status == 200:
-                    break
-            except OSError:
-                pass
-            assert time.monotonic() < deadline, f"never healthy:\n{Path(log_path).read_text()}"
-            time.sleep(0.2)
-        yield base_url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
+    """A production server whose sign-up and login limits are LIMIT."""
+    limits = {"DJANGO_SIGNUP_RATE_LIMIT": str(LIMIT), "DJANGO_LOGIN_ADDRESS_RATE_LIMIT": str(LIMIT)}
+    return server_env(**limits, **overrides)
 
 
 def at_once(calls):
@@ -120,10 +54,7 @@ def ready_form(server, page, action):
 
 @pytest.fixture(scope="module")
 def static_root(tmp_path_factory):
-    """collectstatic once: production pages need the hashed names of staticfiles.json."""
-    root = tmp_path_factory.mktemp("staticfiles")
-    manage(production_env(DJANGO_STATIC_ROOT=str(root)), "collectstatic", "--noinput", "-v", "0")
-    return root
+    return collect_static(tmp_path_factory.mktemp("staticfiles"))
 
 
 def check_throttles_hold(env, tmp_path):
@@ -176,9 +107,7 @@ def test_throttles_hold_across_two_workers_on_postgresql(tmp_path, static_root):
     if not url.startswith(("postgres://", "postgresql://")):
         pytest.skip("DATABASE_URL is not PostgreSQL")
     server_url = url.rsplit("/", 1)[0]
-    subprocess.run(
-        [BASE_DIR / "scripts" / "ensure-postgres.sh", THROTTLE_DB], check=True, timeout=120
-    )
+    ensure_postgres_database(THROTTLE_DB)
     env = production_env(
         DATABASE_URL=f"{server_url}/{THROTTLE_DB}", DJANGO_STATIC_ROOT=str(static_root)
     )
