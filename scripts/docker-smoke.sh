@@ -3,8 +3,8 @@
 #
 # In a temp dir: copy the build context as .dockerignore shapes it, build wheels from
 # requirements.txt, compile the translations, install only the wheels into a fresh virtualenv,
-# collectstatic and migrate with production settings against a fresh PostgreSQL database (and
-# Redis), load the sample bank, start the image's entrypoint and command (gunicorn -c
+# collectstatic with production settings, then against a fresh PostgreSQL database (and Redis)
+# start the image's entrypoint (it migrates and loads the sample bank) and command (gunicorn -c
 # gunicorn.conf.py interview_prep.wsgi) on a free port and run scripts/smoke_check.py against it;
 # then the compose file's worker command (manage.py run_worker), which must run a queued task.
 # Any failure exits non-zero; gunicorn and the temp dir are removed on every exit.
@@ -76,11 +76,7 @@ export PORT
 cd "$WORK/app"
 step "collectstatic (with the build's throwaway key, as in the Dockerfile)"
 DJANGO_SECRET_KEY=build-time-only-collectstatic python manage.py collectstatic --noinput -v 0
-step "migrate and load the sample bank"
-python manage.py migrate --noinput -v 0
-python manage.py load_sample_bank
-
-step "start the image's entrypoint and command on port $PORT"
+step "start the image's entrypoint (it migrates and loads the sample bank) and command on port $PORT"
 docker/entrypoint.sh gunicorn -c gunicorn.conf.py interview_prep.wsgi > "$WORK/gunicorn.log" 2>&1 &
 GUNICORN_PID=$!
 for _ in $(seq 60); do
