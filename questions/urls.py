@@ -6,6 +6,7 @@ from questions.accounts import deletion
 from questions.progress import exports, history_views, stats_views
 from questions.study import (
     browse_views,
+    control_views,
     mock_views,
     notes_views,
     practice_views,
@@ -21,19 +22,19 @@ urlpatterns = [
     path("questions/", browse_views.question_list, name="list"),
     path("questions/<int:pk>/", browse_views.question_detail, name="detail"),
     path("questions/<int:pk>/answer/", browse_views.question_answer, name="answer"),
-    # Practice (questions/study/practice_views.py).
+    # Practice (questions/study/practice_views.py; skip, suspend, their undo: control_views.py).
     path("questions/<int:pk>/report/", practice_views.report, name="report"),
     path("practice/", practice_views.practice, name="practice"),
     path("practice/random/", practice_views.practice_random, name="practice_random"),
     path("practice/undo/", practice_views.undo, name="undo"),
-    path("practice/undo-control/", practice_views.undo_control, name="undo_control"),
+    path("practice/undo-control/", control_views.undo_control, name="undo_control"),
     path("practice/more-new/", practice_views.more_new, name="more_new"),
     path("practice/<int:pk>/", practice_views.practice_question, name="practice_question"),
     path("practice/<int:pk>/hint/", practice_views.hint, name="hint"),
     path("practice/<int:pk>/reveal/", practice_views.reveal, name="reveal"),
     path("practice/<int:pk>/grade/", practice_views.grade, name="grade"),
-    path("practice/<int:pk>/skip/", practice_views.skip, name="skip"),
-    path("practice/<int:pk>/suspend/", practice_views.suspend, name="suspend"),
+    path("practice/<int:pk>/skip/", control_views.skip, name="skip"),
+    path("practice/<int:pk>/suspend/", control_views.suspend, name="suspend"),
     # Spoken answers, to their owner only (questions/study/recording_views.py).
     path("recordings/<int:pk>/", recording_views.serve, name="recording"),
     path("recordings/<int:pk>/delete/", recording_views.delete, name="recording_delete"),
