@@ -50,6 +50,31 @@ def test_typing_right_after_a_grade_goes_into_the_next_answer_box(user_page, use
     assert not ReviewCard.objects.filter(user=user, skipped_until__isnull=False).exists()
 
 
+def test_a_grade_key_pressed_the_moment_the_checklist_arrives_grades_in_place(user_page, user):
+    """The key comes in the task right after the reveal's swap: the grade form must already be
+    htmx's, or the browser submits it as a plain form and reloads the page (losing what the
+    learner types next)."""
+    page = user_page
+    first = open_practice(page)
+    page.evaluate(
+        """() => {
+          window.notReloaded = true;
+          document.addEventListener("htmx:afterSwap", function pressThree() {
+            if (!document.querySelector("[data-shortcut='3']")) return;
+            document.removeEventListener("htmx:afterSwap", pressThree);
+            // The next task after the swap's: the first moment a real key can come.
+            setTimeout(() => document.activeElement.dispatchEvent(
+              new KeyboardEvent("keydown", { key: "3", bubbles: true, cancelable: true })));
+          });
+        }"""
+    )
+    page.get_by_label("Your answer").fill(ANSWER)
+    page.get_by_role("button", name="Reveal answer").click()
+    expect(page.locator(".message.graded")).to_contain_text(f"Graded “{first}” Good")
+    assert page.evaluate("window.notReloaded") is True
+    assert Attempt.objects.filter(user=user).count() == 1
+
+
 def test_space_reveals_when_not_typing_and_types_a_space_when_typing(user_page):
     page = user_page
     open_practice(page)
