@@ -6,8 +6,6 @@ test here goes through what production runs instead: the database backend's queu
 """
 
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from django_tasks import TaskResultStatus
 from questions.bank import similarity
 from questions.bank.models import FailedTask
 from questions.bank.tasks import find_similar_questions
+from tests.servers import manage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -62,19 +61,6 @@ print(*DBTaskResult.objects.values_list("status", flat=True))
 """
 
 
-def manage(env, *args):
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args, "-v", "0"],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, f"manage.py {args[0]}:\n{result.stdout}{result.stderr}"
-    return result.stdout
-
-
 def test_a_queued_import_is_applied_by_a_real_worker_on_the_database_backend(tmp_path):
     env = {
         **{name: value for name, value in os.environ.items() if not name.startswith("DJANGO_")},
@@ -86,12 +72,14 @@ def test_a_queued_import_is_applied_by_a_real_worker_on_the_database_backend(tmp
     }
     path = tmp_path / "bank.md"
     path.write_text(BANK, encoding="utf-8")
-    manage(env, "migrate", "--noinput")
+    manage(env, "migrate", "--noinput", "-v", "0")
 
-    job_id = manage(env, "shell", "-c", QUEUE_THE_FILE.format(path=str(path))).split()[-1]
-    waiting = manage(env, "shell", "-c", SHOW_THE_OUTCOME.format(job_id=job_id))
-    manage(env, "run_worker", "--batch")
-    done = manage(env, "shell", "-c", SHOW_THE_OUTCOME.format(job_id=job_id))
+    job_id = manage(env, "shell", "-c", QUEUE_THE_FILE.format(path=str(path)), "-v", "0").split()[
+        -1
+    ]
+    waiting = manage(env, "shell", "-c", SHOW_THE_OUTCOME.format(job_id=job_id), "-v", "0")
+    manage(env, "run_worker", "--batch", "-v", "0")
+    done = manage(env, "shell", "-c", SHOW_THE_OUTCOME.format(job_id=job_id), "-v", "0")
 
     assert waiting.split("\n")[1] == "READY"  # queued, nothing imported before the worker ran
     first, second = done.strip().split("\n")
