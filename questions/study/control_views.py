@@ -19,10 +19,10 @@ from questions.shortcuts import bad_request, get_published_question
 from questions.study.models import ReviewCard, profile_for
 from questions.study.practice_views import (
     Queue,
-    _next_context,
-    _question_context,
-    _render,
-    _render_after_change,
+    next_context,
+    question_context,
+    render_after_change,
+    render_panel,
 )
 
 
@@ -73,10 +73,10 @@ def _after_control(request, queue, notice, now, *, undo):
         messages.info(request, notice)
         request.session["undo_control"] = undo
         return redirect(queue.url())
-    context = _next_context(request, queue, now)
+    context = next_context(request, queue, now)
     context["notice"] = notice
     context["undo_control"] = undo
-    return _render_after_change(request, context)
+    return render_after_change(request, context)
 
 
 # Skip and suspend are taken back as a grade is: a signed token from the response says which
@@ -126,9 +126,9 @@ def undo_control(request):
         notice = _("Skip undone: “%(title)s” is back.")
     else:
         notice = _("Suspension undone: “%(title)s” is back in your reviews.")
-    context = _question_context(request, Queue(request), question, now)
+    context = question_context(request, Queue(request), question, now)
     context["notice"] = notice % {"title": question.title}
     # Without JavaScript too the page is rendered here: the queue might show another question.
     if request.htmx:
-        return _render_after_change(request, context)
-    return _render(request, context)
+        return render_after_change(request, context)
+    return render_panel(request, context)

@@ -144,7 +144,7 @@ def _random_question(topic):
 # --- Rendering -------------------------------------------------------------------------------
 
 
-def _question_context(request, queue, question, now, *, card=None, form=None, hints=0):
+def question_context(request, queue, question, now, *, card=None, form=None, hints=0):
     profile = profile_for(request.user)
     mode = queue.mode
     return {
@@ -184,13 +184,13 @@ def _empty_context(request, queue, now):
     return context
 
 
-def _next_context(request, queue, now):
+def next_context(request, queue, now):
     profile = profile_for(request.user)
     question, card = queue.next_question(request.user, profile, now)
     if question is None:
         context = _empty_context(request, queue, now)
     else:
-        context = _question_context(request, queue, question, now, card=card)
+        context = question_context(request, queue, question, now, card=card)
     # Without JavaScript, the grade, skip or suspend redirected here: offer its undo once.
     if not request.htmx and "undo" in request.session:
         context["undo"] = request.session.pop("undo")
@@ -209,13 +209,13 @@ def _add_progress(request, context):
     return context
 
 
-def _render(request, context, *, partial="practice-panel"):
+def render_panel(request, context, *, partial="practice-panel"):
     if request.htmx:
         return render(request, f"questions/practice.html#{partial}", context)
     return render(request, "questions/practice.html", _add_progress(request, context))
 
 
-def _render_after_change(request, context):
+def render_after_change(request, context):
     """The htmx answer to a grade, skip, suspend or undo: the next panel, and the day's
     counts swapped out of band (they changed)."""
     context = _add_progress(request, context) | {"progress_oob": True}
@@ -230,7 +230,7 @@ def _render_after_change(request, context):
 @never_cache
 def practice(request):
     queue = Queue(request)
-    return _render(request, _next_context(request, queue, timezone.now()))
+    return render_panel(request, next_context(request, queue, timezone.now()))
 
 
 @require_safe
@@ -240,8 +240,8 @@ def practice_question(request, pk):
     question = get_published_question(pk)
     queue = Queue(request, mode=AttemptMode.BROWSE)
     card = ReviewCard.objects.filter(user=request.user, question=question).first()
-    context = _question_context(request, queue, question, timezone.now(), card=card)
-    return _render(request, context)
+    context = question_context(request, queue, question, timezone.now(), card=card)
+    return render_panel(request, context)
 
 
 @require_safe
@@ -249,7 +249,7 @@ def practice_question(request, pk):
 @never_cache
 def practice_random(request):
     queue = Queue(request, mode=AttemptMode.RANDOM)
-    return _render(request, _next_context(request, queue, timezone.now()))
+    return render_panel(request, next_context(request, queue, timezone.now()))
 
 
 @require_POST
@@ -261,11 +261,11 @@ def more_new(request):
     queue = Queue(request)
     if not request.htmx:
         return redirect(queue.url())
-    context = _next_context(request, queue, now)
+    context = next_context(request, queue, now)
     context["notice"] = ngettext(
         "%(count)d more new question today.", "%(count)d more new questions today.", MORE_NEW_STEP
     ) % {"count": MORE_NEW_STEP}
-    return _render_after_change(request, context)
+    return render_after_change(request, context)
 
 
 def _hints_from(request, key_points):
@@ -291,9 +291,9 @@ def hint(request, pk):
     key_points = list(question.key_points.all())
     hints = min(_hints_from(request, key_points) + 1, len(key_points))
     queue = Queue(request, mode=payload["m"])
-    context = _question_context(request, queue, question, timezone.now(), form=form, hints=hints)
+    context = question_context(request, queue, question, timezone.now(), form=form, hints=hints)
     context["hint_labels"] = [point.label or point.detail[:40] for point in key_points[:hints]]
-    return _render(request, context)
+    return render_panel(request, context)
 
 
 def _language_of(text):
@@ -321,15 +321,15 @@ def reveal(request, pk):
     key_points = list(question.key_points.all())
     hints = _hints_from(request, key_points)
     if not form.is_valid():
-        context = _question_context(request, queue, question, now, form=form, hints=hints)
-        return _render(request, context)
+        context = question_context(request, queue, question, now, form=form, hints=hints)
+        return render_panel(request, context)
     try:
         reveal_token = uuid.UUID(payload["n"])
         recording = recording_views.keep_with_reveal(request, question, reveal_token, now)
     except RecordingRejected as error:
-        context = _question_context(request, queue, question, now, form=form, hints=hints)
+        context = question_context(request, queue, question, now, form=form, hints=hints)
         context["recording_error"] = str(error)
-        return _render(request, context)
+        return render_panel(request, context)
 
     text = form.cleaned_data["text"]
     scores = score_key_points(text, [point.as_scored() for point in key_points])
@@ -367,7 +367,7 @@ def reveal(request, pk):
             for rating in Rating
         ],
     }
-    return _render(request, context, partial="answer-panel")
+    return render_panel(request, context, partial="answer-panel")
 
 
 @require_POST
@@ -418,13 +418,13 @@ def grade(request, pk):
         messages.success(request, _graded_message(attempt, card))
         request.session["undo"] = _undo_token(attempt)
         return redirect(queue.url())
-    context = _next_context(request, queue, now)
+    context = next_context(request, queue, now)
     context["graded"] = {
         "attempt": attempt,
         "when": _comes_back_in(attempt, card),
         "undo": _undo_token(attempt),
     }
-    response = _render_after_change(request, context)
+    response = render_after_change(request, context)
     push_url(response, queue.url())
     return response
 
@@ -476,12 +476,12 @@ def undo(request):
             "text": attempt.text,
         }
     )
-    context = _question_context(request, queue, attempt.question, now, form=form)
+    context = question_context(request, queue, attempt.question, now, form=form)
     context["undone"] = True
     # Without JavaScript too the page is rendered here, not redirected: it carries the answer.
     if request.htmx:
-        return _render_after_change(request, context)
-    return _render(request, context)
+        return render_after_change(request, context)
+    return render_panel(request, context)
 
 
 @require_POST
