@@ -2,5 +2,8 @@
 superusers' view of learners' data each live in their subpackage."""
 
 from questions.bank import admin as bank_admin  # noqa: F401
-from questions.bank import task_admin  # noqa: F401
+from questions.bank import (
+    admin_reports,  # noqa: F401
+    task_admin,  # noqa: F401
+)
 from questions.study import admin as study_admin  # noqa: F401

@@ -1,9 +1,10 @@
 """Where Django finds the app's models. Each model lives in its subpackage: the bank's in
-questions/bank/models.py, the learner's in questions/study/models.py; import them from there."""
+questions/bank/models.py, the learner's in questions/study/models/; import them from there."""
 
 from questions.bank.models import (  # noqa: F401
     FailedTask,
     ImportJob,
+    ImportUpload,
     KeyPoint,
     Question,
     QuestionReport,

@@ -9,6 +9,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.template.loader import get_template
 from django.test import override_settings
 from django.urls import reverse
@@ -205,3 +207,16 @@ def normalised_page(response):
     text = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1-", text)
     text = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1-", text)
     return re.sub(r'nonce="[^"]+"', 'nonce="-"', text)
+
+
+def migrate(target):
+    """Migrate the test database to target, (app, name); the app registry as of then."""
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([target])
+    return executor.loader.project_state([target]).apps
+
+
+def latest_migration():
+    executor = MigrationExecutor(connection)
+    return [node for node in executor.loader.graph.leaf_nodes() if node[0] == "questions"][0]

@@ -98,7 +98,7 @@ def test_confirming_applies_the_previewed_import(editor_client, editor):
     assert first.history.get().history_user == editor
     assert KeyPoint.history.filter(question_id=first.pk).count() == 2
     job = ImportJob.objects.get()
-    assert (job.status, job.counts, bytes(job.data)) == (
+    assert (job.status, job.counts, job.file_data()) == (
         "done",
         {"created": 2, "updated": 0, "unchanged": 0},
         b"",

@@ -3,9 +3,9 @@ reads, and keeps attempts and history as they were."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from questions.bank import answers
+from tests.helpers import latest_migration, migrate
 
 BEFORE = ("questions", "0014_throttle_cache_table")
 AFTER = ("questions", "0015_reference_answer_around_key_points")
@@ -13,18 +13,6 @@ AFTER = ("questions", "0015_reference_answer_around_key_points")
 LISTED = "前言。\n\n1. **甲：** 第一点。\n2. **乙：** 第二点。\n\n结语。"
 LOOSE = "1. **甲：** 第一点。\n\n2. **乙：** 第二点。"
 STALE = "1. **甲：** 旧的说法。\n2. **乙：** 第二点。"
-
-
-def migrate(target):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate([target])
-    return executor.loader.project_state([target]).apps
-
-
-def latest():
-    executor = MigrationExecutor(connection)
-    return [node for node in executor.loader.graph.leaf_nodes() if node[0] == "questions"][0]
 
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -83,7 +71,7 @@ def old_database():
         )
         questions[key] = question.pk
     yield questions
-    migrate(latest())
+    migrate(latest_migration())
 
 
 def test_an_answer_that_lists_its_key_points_is_stored_around_them_and_reads_the_same(

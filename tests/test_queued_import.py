@@ -7,7 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from questions.bank.models import FailedTask, ImportJob, Question
+from questions.bank.models import FailedTask, ImportJob, ImportUpload, Question
 from questions.study.models import Attempt
 from tests.factories import make_question
 from tests.helpers import grade
@@ -80,7 +80,7 @@ def test_confirming_a_large_file_queues_it_and_its_page_reloads_until_it_is_done
     job.refresh_from_db()
     assert job.status == ImportJob.Status.DONE
     assert job.counts == {"created": 2, "updated": 0, "unchanged": 0}
-    assert bytes(job.data) == b""
+    assert job.file_data() == b""
     done = job_page(editor_client, job).content.decode()
     assert 'http-equiv="refresh"' not in done
     assert 'data-created="2"' in done
@@ -131,7 +131,7 @@ def test_a_queued_file_that_no_longer_parses_shows_its_lines(
     with django_capture_on_commit_callbacks() as queued:
         confirm(editor_client, preview(editor_client))
     # As if the parser had changed between the preview and the worker's turn.
-    ImportJob.objects.update(data=BANK.replace("**Answer:** Units", "Units").encode())
+    ImportUpload.objects.update(data=BANK.replace("**Answer:** Units", "Units").encode())
 
     for callback in queued:
         callback()

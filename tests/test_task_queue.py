@@ -45,8 +45,9 @@ from questions.bank.models import ImportJob
 data = open({path!r}, "rb").read()
 plan = importing.plan_import(parse_upload("bank.md", data, {{}}))
 job = ImportJob.objects.create(
-    file_name="bank.md", data=data, fingerprint=plan_fingerprint(plan), question_count=2
+    file_name="bank.md", fingerprint=plan_fingerprint(plan), question_count=2
 )
+job.keep_file(data)
 with transaction.atomic():
     queue_import(job)
 print(job.pk)

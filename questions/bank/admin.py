@@ -5,149 +5,21 @@ Editors (the group made by migration 0004) manage the bank and resolve reports; 
 review cards are users' data, editable by superusers only.
 """
 
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
-from django.db import models, transaction
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-)
-from django.forms import BaseInlineFormSet, ModelForm, Textarea
+from django.contrib import admin
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponseNotAllowed
 from django.template.loader import render_to_string
 from django.urls import path
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from questions.bank import admin_views, answers, edits, similarity, versions
-from questions.bank.duplication import duplicate_question
-from questions.bank.models import (
-    KeyPoint,
-    Question,
-    QuestionReport,
-    ReportStatus,
-    SimilarQuestion,
-    Tag,
-    Topic,
-)
+from questions.bank import admin_views, edits, similarity, versions
+from questions.bank.admin_actions import QuestionActions
+from questions.bank.admin_forms import KeyPointInline, OpenReportInline, QuestionForm
+from questions.bank.models import Question, SimilarQuestion, Tag, Topic
 from questions.bank.quality import question_quality, with_admin_stats
 from questions.validation import BoundedSearchAdmin, id_or_404
-
-# --- Forms --------------------------------------------------------------------------------------
-
-
-class UnixNewlines:
-    """Browsers send textareas with CRLF line ends; stored text (and imports) use LF, so an
-    untouched answer saved in the admin would otherwise differ from the file it came from."""
-
-    text_fields = ()
-
-    def clean(self):
-        cleaned = super().clean()
-        for name in self.text_fields:
-            if isinstance(cleaned.get(name), str):
-                cleaned[name] = cleaned[name].replace("\r\n", "\n")
-        return cleaned
-
-
-class QuestionForm(UnixNewlines, ModelForm):
-    text_fields = ("prompt", "answer", "answer_closing", "explanation")
-
-
-class KeyPointForm(UnixNewlines, ModelForm):
-    text_fields = ("detail", "phrasings")
-
-
-# --- Key points ---------------------------------------------------------------------------------
-
-
-class KeyPointFormSet(BaseInlineFormSet):
-    """Key points whose positions can be swapped, moved and renumbered in one save.
-
-    The formset already refuses two points in one position; the database would still refuse
-    the intermediate states of a swap, so moving rows are parked before anything is saved.
-    """
-
-    def save(self, commit=True):
-        if commit:
-            # (question, position) is unique in the database while the rows are saved one by
-            # one: park every row that moves or goes before any is written.
-            parked = [
-                form.instance.pk
-                for form in self.initial_forms
-                if form.instance.pk
-                and (
-                    (self.can_delete and self._should_delete_form(form))
-                    or "position" in form.changed_data
-                )
-            ]
-            KeyPoint.objects.filter(pk__in=parked).update(
-                position=F("position") + versions.PARKING_OFFSET
-            )
-        return super().save(commit)
-
-    def clean(self):
-        """A reference answer that lists its key points must read back as the same points:
-        otherwise the markdown export would import as other key points."""
-        super().clean()
-        question = self.instance
-        if not question.compose_key_points or any(form.errors for form in self.forms):
-            return
-        kept = [
-            form.cleaned_data
-            for form in self.forms  # extra forms left empty have no cleaned data
-            if "position" in form.cleaned_data
-            and not (self.can_delete and self._should_delete_form(form))
-        ]
-        kept.sort(key=lambda data: data["position"])
-        points = [(data.get("label", ""), data.get("detail", "")) for data in kept]
-        if not answers.reads_back(
-            question.answer, points, question.answer_closing, question.language
-        ):
-            raise ValidationError(
-                _(
-                    "Learners would read other key points than these: with the key points "
-                    "listed in the answer, the answer and its closing may not hold numbered "
-                    "items of their own, and a key point's detail may not hold a blank line "
-                    "or a code block."
-                )
-            )
-
-
-class KeyPointInline(admin.TabularInline):
-    model = KeyPoint
-    form = KeyPointForm
-    formset = KeyPointFormSet
-    fields = ["position", "label", "detail", "phrasings"]
-    ordering = ["position"]
-    extra = 1
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2})}}
-
-
-class OpenReportInline(admin.TabularInline):
-    model = QuestionReport
-    verbose_name = gettext_lazy("open problem report")
-    verbose_name_plural = gettext_lazy("open problem reports")
-    fields = ["kind", "comment", "user", "created_at"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-    show_change_link = True
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=ReportStatus.OPEN).select_related("user")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 # --- Questions ----------------------------------------------------------------------------------
 
@@ -173,7 +45,7 @@ class NearDuplicateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Question)
-class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
+class QuestionAdmin(QuestionActions, BoundedSearchAdmin, SimpleHistoryAdmin):
     form = QuestionForm
     list_display = [
         "title",
@@ -386,76 +258,6 @@ class QuestionAdmin(BoundedSearchAdmin, SimpleHistoryAdmin):
         context = {"matches": matches, "threshold": similarity.NEAR_DUPLICATE_THRESHOLD}
         return render_to_string("admin/questions/question/_similar.html", context)
 
-    # --- Actions ---
-
-    @admin.action(description=gettext_lazy("Publish selected questions"), permissions=["change"])
-    def publish(self, request, queryset):
-        self._set_published(request, queryset, True)
-
-    @admin.action(description=gettext_lazy("Unpublish selected questions"), permissions=["change"])
-    def unpublish(self, request, queryset):
-        self._set_published(request, queryset, False)
-
-    def _set_published(self, request, queryset, published):
-        with transaction.atomic():
-            ids = list(queryset.exclude(is_published=published).values_list("pk", flat=True))
-            versions.sync_history(ids)
-            Question.objects.filter(pk__in=ids).update(
-                is_published=published, updated_at=timezone.now()
-            )
-            reason = _("Published") if published else _("Unpublished")
-            versions.sync_history(ids, reason=reason, user=request.user)
-        if published:
-            message = ngettext(
-                "%(count)d question was published.", "%(count)d questions were published.", len(ids)
-            )
-        else:
-            message = ngettext(
-                "%(count)d question was unpublished.",
-                "%(count)d questions were unpublished.",
-                len(ids),
-            )
-        self.message_user(request, message % {"count": len(ids)}, messages.SUCCESS)
-
-    @admin.action(description=gettext_lazy("Duplicate selected questions"), permissions=["add"])
-    def duplicate(self, request, queryset):
-        originals = (
-            Question.objects.filter(pk__in=queryset.values("pk"))
-            .prefetch_related("tags", "key_points")
-            .order_by("pk")
-        )
-        copies = []
-        with transaction.atomic():
-            for original in originals:
-                copies.append(duplicate_question(original, request.user))
-        count = len(copies)
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d copy was made, unpublished, with a new external key.",
-                "%(count)d copies were made, unpublished, with new external keys.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-    @admin.action(description=gettext_lazy("Export selected as JSON"), permissions=["view"])
-    def export_json(self, request, queryset):
-        return admin_views.export_response(admin_views.questions_for_export(queryset), "json")
-
-    @admin.action(description=gettext_lazy("Export selected as markdown"), permissions=["view"])
-    def export_markdown(self, request, queryset):
-        return admin_views.export_response(admin_views.questions_for_export(queryset), "markdown")
-
-    @admin.action(description=gettext_lazy("Export selected as CSV"), permissions=["view"])
-    def export_csv(self, request, queryset):
-        return admin_views.export_response(admin_views.questions_for_export(queryset), "csv")
-
-    @admin.action(description=gettext_lazy("Export selected as an Anki deck"), permissions=["view"])
-    def export_anki(self, request, queryset):
-        return admin_views.export_response(admin_views.questions_for_export(queryset), "anki")
-
 
 # --- Topics and tags ----------------------------------------------------------------------------
 
@@ -507,93 +309,3 @@ class TagAdmin(BoundedSearchAdmin, admin.ModelAdmin):
     @admin.display(description=gettext_lazy("questions"), ordering="question_count")
     def question_count(self, obj):
         return obj.question_count
-
-
-# --- Reports and near-duplicates ----------------------------------------------------------------
-
-
-@admin.register(QuestionReport)
-class QuestionReportAdmin(BoundedSearchAdmin, admin.ModelAdmin):
-    list_display = [
-        "question",
-        "kind",
-        "status",
-        "user",
-        "created_at",
-        "resolved_at",
-        "resolved_by",
-    ]
-    list_filter = ["status", "kind"]
-    list_select_related = ["question", "user", "resolved_by"]
-    search_fields = ["question__title", "comment"]
-    fields = [
-        "question",
-        "user",
-        "kind",
-        "comment",
-        "status",
-        "created_at",
-        "resolved_at",
-        "resolved_by",
-    ]
-    readonly_fields = [
-        "question",
-        "user",
-        "kind",
-        "comment",
-        "created_at",
-        "resolved_at",
-        "resolved_by",
-    ]
-    actions = ["mark_resolved"]
-
-    def has_add_permission(self, request):
-        return False  # users report problems from the question's page
-
-    def save_model(self, request, obj, form, change):
-        if "status" in form.changed_data:
-            resolved = obj.status == ReportStatus.RESOLVED
-            obj.resolved_at = timezone.now() if resolved else None
-            obj.resolved_by = request.user if resolved else None
-        super().save_model(request, obj, form, change)
-
-    @admin.action(
-        description=gettext_lazy("Mark selected reports resolved"), permissions=["change"]
-    )
-    def mark_resolved(self, request, queryset):
-        count = queryset.filter(status=ReportStatus.OPEN).update(
-            status=ReportStatus.RESOLVED, resolved_at=timezone.now(), resolved_by=request.user
-        )
-        self.message_user(
-            request,
-            ngettext(
-                "%(count)d report was marked resolved.",
-                "%(count)d reports were marked resolved.",
-                count,
-            )
-            % {"count": count},
-            messages.SUCCESS,
-        )
-
-
-@admin.register(SimilarQuestion)
-class SimilarQuestionAdmin(BoundedSearchAdmin, admin.ModelAdmin):
-    list_display = ["question", "other", "similarity", "computed_at"]
-    list_select_related = ["question", "other"]
-    search_fields = ["question__title", "other__title"]
-    ordering = ["-score", "question"]
-
-    def get_queryset(self, request):
-        # Each pair is stored both ways, so that each question's page lists its matches; the
-        # list shows it once.
-        return super().get_queryset(request).filter(question_id__lt=models.F("other_id"))
-
-    @admin.display(description=gettext_lazy("similarity"), ordering="score")
-    def similarity(self, obj):
-        return f"{obj.score:.2f}"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

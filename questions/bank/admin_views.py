@@ -21,7 +21,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -29,6 +29,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from questions.bank import anki, exporting, importing
 from questions.bank.csv_format import to_csv
+from questions.bank.diffs import describe_changes
 from questions.bank.import_jobs import (
     StalePreview,
     apply_confirmed,
@@ -39,10 +40,9 @@ from questions.bank.import_jobs import (
 from questions.bank.models import ImportJob, Question, Topic
 from questions.bank.versions import (
     RestoreError,
-    _version_changes,
-    describe_changes,
     key_points_of_version,
     restore_version,
+    version_changes,
 )
 
 # The preview lists this many questions of each kind; the counts cover them all.
@@ -193,7 +193,7 @@ def import_view(request, model_admin):
         job = _pending_job(request, ImportJob.Status.STALE)
         if job is None:
             return _expired(request)
-        return _preview(request, context, job)
+        return _preview(request, context, job, job.file_data())
 
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -204,12 +204,12 @@ def import_view(request, model_admin):
         ).delete()
         job = ImportJob(
             file_name=PurePath(upload.name).name,
-            data=upload.read(),
             options=form.import_options(),
             created_by=request.user,
             question_count=0,
+            language=translation.get_language() or "",
         )
-        return _preview(request, context, job)
+        return _preview(request, context, job, upload.read())
     context["form"] = form
     return TemplateResponse(request, "admin/questions/question/import.html", context)
 
@@ -219,8 +219,7 @@ def _pending_job(request, *statuses):
     (by default: previewed, not confirmed yet)."""
     statuses = statuses or [ImportJob.Status.PREVIEWED]
     try:
-        # The file (tens of MB for a large bank) is read only where it is used.
-        return ImportJob.objects.defer("data").get(
+        return ImportJob.objects.get(
             pk=request.POST.get("token", ""), created_by=request.user, status__in=statuses
         )
     except (ImportJob.DoesNotExist, ValidationError):
@@ -232,12 +231,12 @@ def _expired(request):
     return redirect("admin:questions_question_import")
 
 
-def _preview(request, context, job, notice=None):
-    """Parse and plan without writing, keep the file in the job, and show what confirming
+def _preview(request, context, job, data, notice=None):
+    """Parse and plan without writing, keep the file with the job, and show what confirming
     would do."""
     context.update(file_name=job.file_name, notice=notice)
     try:
-        parsed = parse_upload(job.file_name, bytes(job.data), job.options)
+        parsed = parse_upload(job.file_name, data, job.options)
         plan = importing.plan_import(parsed)
     except importing.ImportFileError as error:
         if not job._state.adding:  # a stale job previewed again: its file is gone for good
@@ -250,7 +249,10 @@ def _preview(request, context, job, notice=None):
     job.fingerprint = plan_fingerprint(plan)
     job.question_count = len(plan.items)
     job.status = ImportJob.Status.PREVIEWED
+    adding = job._state.adding
     job.save()
+    if adding:
+        job.keep_file(data)
     created = [item for item in plan.items if item.action == importing.CREATE]
     updated = [item for item in plan.items if item.action == importing.UPDATE]
     unchanged = [item for item in plan.items if item.action == importing.UNCHANGED]
@@ -285,7 +287,7 @@ def _confirm_import(request, model_admin, context):
         return _already_confirmed(request) or _expired(request)
     if request.POST.get("fingerprint") != job.fingerprint:
         notice = _("The bank changed since the preview. Check the new preview and confirm again.")
-        return _preview(request, context, job, notice=notice)
+        return _preview(request, context, job, job.file_data(), notice=notice)
     queued = job.question_count > settings.IMPORT_QUEUE_THRESHOLD
     try:
         with transaction.atomic():
@@ -300,14 +302,14 @@ def _confirm_import(request, model_admin, context):
                 queue_import(job)
             else:
                 counts = apply_confirmed(
-                    job.file_name, bytes(job.data), job.options, job.fingerprint, request.user
+                    job.file_name, job.file_data(), job.options, job.fingerprint, request.user
                 )
                 job.finish(ImportJob.Status.DONE, counts=counts)
     except _AlreadyConfirmed:
         return _already_confirmed(request)
     except (StalePreview, importing.ImportFileError):
         notice = _("The bank changed since the preview. Check the new preview and confirm again.")
-        return _preview(request, context, job, notice=notice)
+        return _preview(request, context, job, job.file_data(), notice=notice)
     if queued:
         return redirect("admin:questions_question_import_job", job.pk)
     messages.success(
@@ -369,6 +371,6 @@ def restore_view(request, model_admin, object_id, history_id):
         "version": version,
         "points": key_points_of_version(version),
         "history_url": history_url,
-        "changes": describe_changes(_version_changes(question, version)),
+        "changes": describe_changes(version_changes(question, version)),
     }
     return TemplateResponse(request, "admin/questions/question/restore.html", context)

@@ -13,8 +13,9 @@ import hashlib
 import logging
 from functools import partial
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from questions.bank import importing
 from questions.bank.csv_format import is_csv, parse_csv
@@ -81,9 +82,11 @@ def run_import_job(job_id):
         return
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     try:
-        counts = apply_confirmed(
-            job.file_name, bytes(job.data), job.options, job.fingerprint, job.created_by
-        )
+        # The file's errors in the language of the editor who confirmed it.
+        with translation.override(job.language or settings.LANGUAGE_CODE):
+            counts = apply_confirmed(
+                job.file_name, job.file_data(), job.options, job.fingerprint, job.created_by
+            )
     except StalePreview:
         job.finish(ImportJob.Status.STALE)
     except importing.ImportFileError as error:

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from questions.shortcuts import bad_request, get_published_question
 from questions.study.models import ReviewCard, profile_for
-from questions.study.practice_views import (
+from questions.study.practice_panel import (
     Queue,
     next_context,
     question_context,
