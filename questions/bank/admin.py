@@ -86,6 +86,7 @@ class QuestionAdmin(QuestionActions, BoundedSearchAdmin, SimpleHistoryAdmin):
                     "compose_key_points",
                     "answer_closing",
                     "explanation",
+                    "opened_version",
                 ]
             },
         ),
@@ -195,9 +196,19 @@ class QuestionAdmin(QuestionActions, BoundedSearchAdmin, SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def save_model(self, request, obj, form, change):
-        if change:
-            versions.sync_history([obj.pk])
-        super().save_model(request, obj, form, change)
+        if not change:
+            return super().save_model(request, obj, form, change)
+        versions.sync_history([obj.pk])
+        # Only the fields the editor changed are written; the others are read back as they
+        # are now, so that the edit history records the question as stored and a write that
+        # committed since the form was checked (an import) is kept.
+        changed = form.changed_model_fields()
+        current = Question.objects.get(pk=obj.pk)
+        for field in Question._meta.concrete_fields:
+            if field.name not in changed:
+                setattr(obj, field.attname, getattr(current, field.attname))
+        obj._history_user = request.user  # as SimpleHistoryAdmin.save_model does
+        obj.save(update_fields=[*changed, "updated_at"])
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

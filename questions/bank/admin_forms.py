@@ -5,12 +5,12 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.forms import BaseInlineFormSet, ModelForm, Textarea
+from django.forms import BaseInlineFormSet, CharField, HiddenInput, ModelForm, Textarea
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from questions.bank import answers, versions
-from questions.bank.models import KeyPoint, QuestionReport, ReportStatus
+from questions.bank.models import KeyPoint, Question, QuestionReport, ReportStatus
 
 
 class UnixNewlines:
@@ -28,7 +28,37 @@ class UnixNewlines:
 
 
 class QuestionForm(UnixNewlines, ModelForm):
+    """The question's change form. It carries the version the editor opened: saving over a
+    newer one (an import, another editor) is refused with a message, and the editor's edits
+    stay in the form to be made again on the current version."""
+
     text_fields = ("prompt", "answer", "answer_closing", "explanation")
+
+    opened_version = CharField(widget=HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.updated_at.isoformat()
+
+    def clean(self):
+        cleaned = super().clean()
+        opened = cleaned.get("opened_version")
+        if self.instance.pk and opened and opened != self.instance.updated_at.isoformat():
+            raise ValidationError(
+                _(
+                    "This question was changed (by an import or another editor) after you "
+                    "opened it, so nothing was saved. Open it again to see the current version, "
+                    "then make your edits there."
+                ),
+                code="stale",
+            )
+        return cleaned
+
+    def changed_model_fields(self):
+        """The question's own columns this form changes (tags are saved with the inlines)."""
+        columns = {field.name for field in Question._meta.concrete_fields}
+        return [name for name in self.changed_data if name in columns]
 
 
 class KeyPointForm(UnixNewlines, ModelForm):
