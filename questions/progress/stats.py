@@ -19,7 +19,7 @@ from django.db.models import Count, Max, OuterRef, Q, Subquery
 
 from questions.bank.models import Question, Topic
 from questions.progress import dashboard
-from questions.study.models import Attempt, ReviewCard, point_results
+from questions.study.models import SCHEDULE_FIELDS, Attempt, ReviewCard, point_results
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 14
@@ -115,17 +115,7 @@ def cards_for(user):
         .filter(user=user, question__is_published=True)
         .select_related("question")
         .only(
-            "state",
-            "step",
-            "stability",
-            "difficulty",
-            "due",
-            "last_review",
-            "reps",
-            "lapses",
-            "again_count",
-            "suspended",
-            "skipped_until",
+            *SCHEDULE_FIELDS,
             "question__id",
             "question__title",
             "question__topic_id",

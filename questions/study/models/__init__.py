@@ -10,6 +10,7 @@ from questions.study.models.attempts import (
 )
 from questions.study.models.cards import (
     MASTERED_STABILITY_DAYS,
+    SCHEDULE_FIELDS,
     ReviewCard,
     ReviewCardQuerySet,
     mastered_condition,
@@ -22,6 +23,7 @@ from questions.study.models.profile import StudyProfile, profile_for, validate_t
 __all__ = [
     "ATTEMPT_MAX_LENGTH",
     "MASTERED_STABILITY_DAYS",
+    "SCHEDULE_FIELDS",
     "Attempt",
     "AttemptMode",
     "AttemptQuerySet",

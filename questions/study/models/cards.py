@@ -55,6 +55,22 @@ class ReviewCardQuerySet(models.QuerySet):
         return self.seen().filter(user=user, created_at__gte=start)
 
 
+# A card's schedule and study controls: what FSRS and the progress figures read of it.
+SCHEDULE_FIELDS = (
+    "state",
+    "step",
+    "stability",
+    "difficulty",
+    "due",
+    "last_review",
+    "reps",
+    "lapses",
+    "again_count",
+    "suspended",
+    "skipped_until",
+)
+
+
 class ReviewCard(models.Model):
     """The scheduler's memory of one question for one user; created at its first grade."""
 

@@ -31,7 +31,14 @@ from fsrs import Card, Rating, Scheduler, State
 from questions.bank.importing.parse import read_files
 from questions.bank.models import Difficulty, KeyPoint, Question, Topic
 from questions.management.commands.load_sample_bank import SAMPLE_BANK
-from questions.study.models import Attempt, AttemptMode, MockItem, ReviewCard, StudyProfile
+from questions.study.models import (
+    SCHEDULE_FIELDS,
+    Attempt,
+    AttemptMode,
+    MockItem,
+    ReviewCard,
+    StudyProfile,
+)
 
 SOURCE = "loadgen"
 TOPIC_SLUG_PREFIX = "loadgen-"
@@ -565,22 +572,7 @@ ATTEMPT_COLUMNS = [
     "reveal_token",
     "created_at",
 ]
-CARD_COLUMNS = [
-    "user",
-    "question",
-    "state",
-    "step",
-    "stability",
-    "difficulty",
-    "due",
-    "last_review",
-    "reps",
-    "lapses",
-    "again_count",
-    "suspended",
-    "skipped_until",
-    "created_at",
-]
+CARD_COLUMNS = ["user", "question", *SCHEDULE_FIELDS, "created_at"]
 
 
 # The bits that uuid.UUID(int=..., version=4) clears and sets: version 4, RFC 4122 variant.
