@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "questions.middleware.PrivatePagesMiddleware",
+    # A write refused after the database's lock timeout: a 503 with a message, not a 500.
+    "questions.middleware.BusyDatabaseMiddleware",
     "questions.accounts.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -11,8 +11,11 @@ import re
 import uuid
 
 from django.core.signals import request_finished
+from django.db import OperationalError
 from django.dispatch import receiver
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 # What we accept from outside: an id that cannot forge extra log fields or lines.
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
@@ -64,3 +67,48 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+class BusyDatabaseMiddleware:
+    """A write that waited out the database's lock timeout answers 503 with a message and a
+    Retry-After, not a server error: on SQLite one writer at a time holds the database, and a
+    long write (a large import on SQLite) can outlast the busy timeout. Nothing was written by
+    the refused request (its transaction rolled back), and the practice screen keeps the typed
+    answer and offers to send it again."""
+
+    RETRY_AFTER_SECONDS = 5
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not _is_lock_timeout(exception):
+            return None
+        logging.getLogger(__name__).warning(
+            "database busy: %s %s refused after the lock timeout", request.method, request.path
+        )
+        response = render(
+            request,
+            "503.html",
+            {
+                "message": _(
+                    "The database is busy with a long change (such as a large import). "
+                    "Nothing was saved: try again in a few seconds."
+                )
+            },
+            status=503,
+        )
+        response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        return response
+
+
+def _is_lock_timeout(exception):
+    if not isinstance(exception, OperationalError):
+        return False
+    message = str(exception).lower()
+    # SQLite: "database is locked" / "database table is locked"; PostgreSQL's lock_timeout:
+    # "canceling statement due to lock timeout".
+    return "is locked" in message or "lock timeout" in message
