@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
+from django.utils import translation
 
 from tests.factories import make_question, make_topic, make_user
 
@@ -60,6 +61,14 @@ def _empty_cache(request, django_db_blocker):
     if transactional:
         with django_db_blocker.unblock():
             caches["throttle"].clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request through LocaleMiddleware leaves its language active in the thread: each test
+    starts from the default language whatever the one before it asked for."""
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

@@ -13,8 +13,8 @@ list, as in markdown. phrasings holds the key points' accepted phrasings, one pe
 mean what a missing JSON field means: the file does not say.
 
 questions.bank.importing reads markdown and JSON only, so a CSV file is turned into that JSON
-(one question per line) and checked by the same parser; its errors are mapped back to the CSV
-lines they are about.
+and checked by the same parser. Each question is put on the line where its row starts, so that
+the parser's errors, and the lines they refer to, are the CSV file's lines as they are.
 
 Spreadsheets run a cell that starts with = + - @ as a formula: every text cell is written
 through spreadsheets.protect() (a leading apostrophe) and read through unprotect(), so that an
@@ -25,6 +25,9 @@ import csv
 import io
 import json
 import re
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from questions import spreadsheets
 from questions.bank.importing.parse import parse_file
@@ -55,7 +58,6 @@ OPTIONAL_TEXT_COLUMNS = ["language", "source"]
 YES = {"yes", "true", "1", "y"}
 NO = {"no", "false", "0", "n"}
 POINT_SEPARATOR_RE = re.compile(r"[:：]")
-LINE_REFERENCE_RE = re.compile(r"\bline (\d+)\b")
 
 
 def is_csv(name):
@@ -76,7 +78,7 @@ def parse_csv(path, data, **options):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError([(path, line, "the file is not UTF-8 text")]) from None
+        raise ImportFileError([(path, line, _("the file is not UTF-8 text"))]) from None
 
     errors, questions, row_lines = [], [], []
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
@@ -92,34 +94,30 @@ def parse_csv(path, data, **options):
                 questions.append(question)
                 row_lines.append(line)
     except csv.Error as error:
-        errors.append((path, reader.line_num, f"invalid CSV: {error}"))
+        errors.append((path, reader.line_num, _("invalid CSV: %(error)s") % {"error": error}))
     if errors:
         raise ImportFileError(sorted(errors, key=lambda error: error[1] or 0))
-
-    try:
-        return _parse_as_json(path, questions, row_lines, options)
-    except ImportFileError as error:
-        raise ImportFileError(
-            (error_path, _csv_line(line, row_lines), _csv_message(message, row_lines))
-            for error_path, line, message in error.errors
-        ) from None
+    return _parse_as_json(path, questions, row_lines, options)
 
 
 def _header(reader, path, errors):
     header = next(reader, None)
     if header is None:
-        raise ImportFileError([(path, 1, "the file is empty: expected a header row")])
+        raise ImportFileError([(path, 1, _("the file is empty: expected a header row"))])
     header = [name.strip().lower() for name in header]
     unknown = [name for name in header if name not in COLUMNS]
     if unknown:
-        errors.append(
-            (path, 1, f"unknown columns {', '.join(unknown)} (known: {', '.join(COLUMNS)})")
-        )
+        message = _("unknown columns %(columns)s (known: %(known)s)") % {
+            "columns": ", ".join(unknown),
+            "known": ", ".join(COLUMNS),
+        }
+        errors.append((path, 1, message))
     missing = [name for name in REQUIRED_COLUMNS if name not in header]
     if missing:
-        errors.append((path, 1, f"missing columns {', '.join(missing)}"))
+        message = _("missing columns %(columns)s") % {"columns": ", ".join(missing)}
+        errors.append((path, 1, message))
     if len(set(header)) != len(header):
-        errors.append((path, 1, "a column is named twice"))
+        errors.append((path, 1, _("a column is named twice")))
     if errors:
         raise ImportFileError(errors)
     return header, reader.line_num
@@ -127,7 +125,12 @@ def _header(reader, path, errors):
 
 def _question_from_row(path, line, header, row, number, errors):
     if len(row) != len(header):
-        errors.append((path, line, f"expected {len(header)} cells, found {len(row)}"))
+        message = ngettext(
+            "expected %(expected)d cell, found %(found)d",
+            "expected %(expected)d cells, found %(found)d",
+            len(header),
+        ) % {"expected": len(header), "found": len(row)}
+        errors.append((path, line, message))
         return None
     cells = dict(zip(header, map(spreadsheets.unprotect, row), strict=True))
     question = {name: cells[name] for name in TEXT_COLUMNS if cells.get(name, "").strip()}
@@ -144,9 +147,10 @@ def _question_from_row(path, line, header, row, number, errors):
     position = cells.get("position", "").strip()
     if position:
         if not position.isdigit():
-            errors.append(
-                (path, line, f"position must be a whole number, 0 or more, not {position!r}")
-            )
+            message = _("position must be a whole number, 0 or more, not %(value)s") % {
+                "value": repr(position)
+            }
+            errors.append((path, line, message))
             return None
         question["position"] = int(position)
     else:
@@ -158,7 +162,8 @@ def _question_from_row(path, line, header, row, number, errors):
     elif published in NO:
         question["is_published"] = False
     elif published:
-        errors.append((path, line, f"published must be yes or no, not {published!r}"))
+        message = _("published must be yes or no, not %(value)s") % {"value": repr(published)}
+        errors.append((path, line, message))
         return None
 
     if topic := cells.get("topic", "").strip():
@@ -174,7 +179,7 @@ def _question_from_row(path, line, header, row, number, errors):
         ]
     if cells.get("phrasings", "").strip():
         if "key_points" not in question:
-            errors.append((path, line, "phrasings need a key_points column"))
+            errors.append((path, line, _("phrasings need a key_points column")))
             return None
         phrasings = _parse_phrasings(cells["phrasings"])
         if phrasings is None or max(phrasings, default=0) > len(question["key_points"]):
@@ -182,7 +187,7 @@ def _question_from_row(path, line, header, row, number, errors):
                 (
                     path,
                     line,
-                    "phrasings: expected lines `N: phrasing`, N a key point's number",
+                    _("phrasings: expected lines `N: phrasing`, N a key point's number"),
                 )
             )
             return None
@@ -224,28 +229,21 @@ def parse_key_points(cell):
 
 
 def _parse_as_json(path, questions, row_lines, options):
-    lines = [json.dumps(question, ensure_ascii=False) for question in questions]
-    # Line 1 opens the document, question k (from 0) is on line k + 2.
+    if not questions:
+        raise ImportFileError([(path, 1, _("no questions found: the file has only a header row"))])
+    # Line 1 opens the document (the header's line); blank lines put each question on the line
+    # its row starts on (rows start at line 2 or later, in order), so that the parser's line
+    # numbers, in its messages too ("first on line 2"), need no translating back.
+    parts, line = [], 1
+    for question, row_line in zip(questions, row_lines, strict=True):
+        parts.append("\n" * (row_line - line) + json.dumps(question, ensure_ascii=False))
+        line = row_line
     document = (
-        f'{{"format": "{JSON_FORMAT}", "version": {JSON_VERSION}, "questions": [\n'
-        + ",\n".join(lines)
+        f'{{"format": "{JSON_FORMAT}", "version": {JSON_VERSION}, "questions": ['
+        + ",".join(parts)
         + "\n]}\n"
     )
-    if not questions:
-        raise ImportFileError([(path, 1, "no questions found: the file has only a header row")])
     return parse_file(path, document.encode(), **options)
-
-
-def _csv_line(json_line, row_lines):
-    if json_line is None or json_line < 2 or json_line - 2 >= len(row_lines):
-        return json_line
-    return row_lines[json_line - 2]
-
-
-def _csv_message(message, row_lines):
-    return LINE_REFERENCE_RE.sub(
-        lambda match: f"line {_csv_line(int(match[1]), row_lines)}", message
-    )
 
 
 # --- Writing ------------------------------------------------------------------------------------

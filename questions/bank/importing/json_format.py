@@ -2,6 +2,7 @@ import json
 import re
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from questions.bank.importing.markdown import _unique, key_points_from_answer
 from questions.bank.importing.records import JSON_FORMAT, JSON_VERSION, ParsedQuestion
@@ -29,27 +30,31 @@ def _parse_json(path, text, options, errors):
     try:
         document = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
     except json.JSONDecodeError as error:
-        errors.append((path, error.lineno, f"invalid JSON: {error.msg}"))
+        errors.append((path, error.lineno, _("invalid JSON: %(error)s") % {"error": error.msg}))
         return []
     except _DuplicateKey as error:
         quoted = json.dumps(str(error))
         second = text.find(quoted, text.find(quoted) + 1)
         line = text.count("\n", 0, max(second, 0)) + 1
-        errors.append((path, line, f"the key {quoted} appears twice in one object"))
+        message = _("the key %(key)s appears twice in one object") % {"key": quoted}
+        errors.append((path, line, message))
         return []
     except RecursionError:
-        errors.append((path, 1, "the JSON is nested too deeply"))
+        errors.append((path, 1, _("the JSON is nested too deeply")))
         return []
     if not isinstance(document, dict) or not isinstance(document.get("questions"), list):
-        errors.append((path, 1, 'expected an object with a "questions" list'))
+        errors.append((path, 1, _('expected an object with a "questions" list')))
         return []
     if document.get("format", JSON_FORMAT) != JSON_FORMAT:
-        errors.append(
-            (path, 1, f"unknown format {document['format']!r} (expected {JSON_FORMAT!r})")
-        )
+        message = _("unknown format %(format)s (expected %(expected)s)") % {
+            "format": repr(document["format"]),
+            "expected": repr(JSON_FORMAT),
+        }
+        errors.append((path, 1, message))
         return []
     if document.get("version", JSON_VERSION) != JSON_VERSION:
-        errors.append((path, 1, f"unsupported version {document['version']!r}"))
+        message = _("unsupported version %(version)s") % {"version": repr(document["version"])}
+        errors.append((path, 1, message))
         return []
 
     questions = []
@@ -79,7 +84,7 @@ def _json_questions_with_lines(text):
         index = skip(skip(index) + 1)  # past the colon
         if key == "questions":
             break
-        _, index = decoder.raw_decode(text, index)
+        _value, index = decoder.raw_decode(text, index)
         index = skip(index) + 1  # past the comma
 
     line, counted, index = 1, 0, skip(index + 1)  # past the opening bracket
@@ -98,16 +103,16 @@ def _question_from_json(path, line, index, value, options, errors):
         errors.append((path, line, message))
 
     if not isinstance(value, dict):
-        problem("each question must be a JSON object")
+        problem(_("each question must be a JSON object"))
         return None
 
     def text(name, required=False, default=""):
         if name not in value:
             if required:
-                problem(f'the question has no "{name}"')
+                problem(_('the question has no "%(name)s"') % {"name": name})
             return default
         if not isinstance(value[name], str):
-            problem(f'"{name}" must be a string')
+            problem(_('"%(name)s" must be a string') % {"name": name})
             return default
         return value[name]
 
@@ -116,17 +121,17 @@ def _question_from_json(path, line, index, value, options, errors):
 
     position = value.get("position", index + 1)
     if isinstance(position, bool) or not isinstance(position, int) or position < 0:
-        problem('"position" must be a whole number, 0 or more')
+        problem(_('"position" must be a whole number, 0 or more'))
         position = 0
 
     is_published = value.get("is_published")
     if is_published is not None and not isinstance(is_published, bool):
-        problem('"is_published" must be true or false')
+        problem(_('"is_published" must be true or false'))
 
     tags = value.get("tags")
     if tags is not None:
         if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
-            problem('"tags" must be a list of strings')
+            problem(_('"tags" must be a list of strings'))
             tags = []
         tags = _unique(tag.strip() for tag in tags)
 
@@ -143,11 +148,11 @@ def _question_from_json(path, line, index, value, options, errors):
     elif isinstance(topic, dict) and isinstance(topic.get("name"), str):
         slug = topic.get("slug") or slugify(topic["name"], allow_unicode=True)
         if not isinstance(slug, str):
-            problem('"topic" slug must be a string')
+            problem(_('"topic" slug must be a string'))
             slug = ""
         topic = (topic["name"].strip(), slug)
     elif topic is not None:
-        problem('"topic" must be a name or an object with "name" and "slug"')
+        problem(_('"topic" must be a name or an object with "name" and "slug"'))
         topic = None
 
     source = options.source_for(text("source", default=None))
@@ -176,19 +181,19 @@ def _question_from_json(path, line, index, value, options, errors):
 def _key_points_from_json(value, problem):
     """Key points in order of their "position" (or of the list); positions become 1..n."""
     if not isinstance(value, list):
-        problem('"key_points" must be a list')
+        problem(_('"key_points" must be a list'))
         return []
     key_points = []
     for index, point in enumerate(value):
         if not isinstance(point, dict):
-            problem('each key point must be an object with "label" and "detail"')
+            problem(_('each key point must be an object with "label" and "detail"'))
             continue
         label, detail = point.get("label", ""), point.get("detail", "")
         position = point.get("position", index + 1)
         if not isinstance(label, str) or not isinstance(detail, str):
-            problem('key point "label" and "detail" must be strings')
+            problem(_('key point "label" and "detail" must be strings'))
         elif isinstance(position, bool) or not isinstance(position, int):
-            problem('key point "position" must be a whole number')
+            problem(_('key point "position" must be a whole number'))
         else:
             key_points.append((position, label, detail))
     return [(label, detail) for _, label, detail in sorted(key_points, key=lambda p: p[0])]
@@ -207,7 +212,7 @@ def _phrasings_from_json(value, problem):
             continue
         phrasings = point.get("phrasings", [])
         if not isinstance(phrasings, list) or not all(isinstance(p, str) for p in phrasings):
-            problem('key point "phrasings" must be a list of strings')
+            problem(_('key point "phrasings" must be a list of strings'))
             phrasings = []
         position = point.get("position", index + 1)
         if isinstance(position, int) and not isinstance(position, bool):

@@ -2,6 +2,7 @@ import re
 import urllib.parse
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from questions.bank.answers import FENCE_RE, key_points_from_answer
 from questions.bank.importing.records import TOPIC_WITH_SLUG_RE, ParsedQuestion
@@ -56,7 +57,7 @@ def _parse_markdown(path, text, options, errors):
     lines = text.split("\n")
     blocks = _question_blocks(lines)
     if not blocks:
-        errors.append((path, 1, "no questions found: expected '### 题目 N: title' headings"))
+        errors.append((path, 1, _("no questions found: expected '### 题目 N: title' headings")))
     questions = []
     for start, end in blocks:
         question = _parse_markdown_question(path, lines, start, end, options, errors)
@@ -90,10 +91,10 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
     found = len(errors)
     if not heading["number"]:
         errors.append(
-            (path, line_number, "the heading has no question number ('### 题目 N: title')")
+            (path, line_number, _("the heading has no question number ('### 题目 N: title')"))
         )
     if not heading["title"]:
-        errors.append((path, line_number, "the question has an empty title"))
+        errors.append((path, line_number, _("the question has an empty title")))
 
     metadata, sections, in_fence = {}, {}, False
     for index in range(start + 1, end):
@@ -105,7 +106,8 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
             name = SECTIONS[marker["word"].lower()]
             later = SECTION_ORDER[SECTION_ORDER.index(name) + 1 :]
             if name in sections or any(section in sections for section in later):
-                errors.append((path, index + 1, f"unexpected {markers[name]} marker here"))
+                message = _("unexpected %(marker)s marker here") % {"marker": markers[name]}
+                errors.append((path, index + 1, message))
             else:
                 sections[name] = [marker["rest"]]
             continue
@@ -114,13 +116,15 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
         elif comment := METADATA_RE.match(line):
             metadata.update(_parse_metadata(path, index + 1, comment["body"], errors))
         elif line.strip():
-            errors.append(
-                (path, index + 1, f"unexpected text before the {markers['prompt']} marker")
-            )
+            message = _("unexpected text before the %(marker)s marker") % {
+                "marker": markers["prompt"]
+            }
+            errors.append((path, index + 1, message))
 
     for name in SECTION_ORDER[:2]:
         if name not in sections:
-            errors.append((path, line_number, f"the question has no {markers[name]} section"))
+            message = _("the question has no %(marker)s section") % {"marker": markers[name]}
+            errors.append((path, line_number, message))
     if len(errors) > found:
         return None
 
@@ -136,7 +140,8 @@ def _parse_markdown_question(path, lines, start, end, options, errors):
             (
                 path,
                 line_number,
-                f"phrasings for key point {extra[0]}, but the answer has only {len(key_points)}",
+                _("phrasings for key point %(point)s, but the answer has only %(count)s")
+                % {"point": extra[0], "count": len(key_points)},
             )
         )
     return ParsedQuestion(
@@ -172,9 +177,11 @@ def _parse_metadata(path, line_number, body, errors):
         name, value = name.strip().lower(), urllib.parse.unquote(value.strip())
         if not colon or name not in METADATA_KEYS:
             known = ", ".join(sorted(METADATA_KEYS))
-            errors.append(
-                (path, line_number, f"unknown metadata {part.strip()!r} (known: {known})")
-            )
+            message = _("unknown metadata %(entry)s (known: %(known)s)") % {
+                "entry": repr(part.strip()),
+                "known": known,
+            }
+            errors.append((path, line_number, message))
         elif name == "tags":
             metadata["tags"] = _unique(
                 urllib.parse.unquote(tag).strip() for tag in part.partition(":")[2].split(",")
@@ -188,7 +195,8 @@ def _parse_metadata(path, line_number, body, errors):
             metadata["phrasings"] = _phrasings_from_metadata(path, line_number, part, errors)
         elif name == "published":
             if value.lower() not in ("yes", "no"):
-                errors.append((path, line_number, f"published must be yes or no, not {value!r}"))
+                message = _("published must be yes or no, not %(value)s") % {"value": repr(value)}
+                errors.append((path, line_number, message))
             metadata["published"] = value.lower() == "yes"
         else:
             metadata[name] = value
@@ -204,7 +212,8 @@ def _phrasings_from_metadata(path, line_number, part, errors):
             continue
         position, equals, values = entry.partition("=")
         if not equals or not position.strip().isdigit() or int(position) < 1:
-            errors.append((path, line_number, f"phrasings: expected N=phrasing|…, not {entry!r}"))
+            message = _("phrasings: expected N=phrasing|…, not %(entry)s") % {"entry": repr(entry)}
+            errors.append((path, line_number, message))
             continue
         phrasings[int(position)] = _unique(
             urllib.parse.unquote(value).strip() for value in values.split("|")

@@ -2,6 +2,8 @@ import re
 from pathlib import Path, PurePath
 
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext_lazy
 
 from questions.bank.importing.json_format import _parse_json
 from questions.bank.importing.markdown import QUESTION_HEADING_RE, _parse_markdown
@@ -19,6 +21,66 @@ from questions.bank.models import Difficulty
 MAX_POSITION = 2**31 - 1
 SURROGATE_RE = re.compile("[\ud800-\udfff]")
 
+# One whole sentence per field, for the translators. Lazy, so that each is translated when a
+# problem is reported, in the language active then (formatting it makes a plain str).
+EMPTY = {
+    "title": gettext_lazy("the title is empty"),
+    "prompt": gettext_lazy("the prompt is empty"),
+    "answer": gettext_lazy("the answer is empty"),
+}
+TOO_LONG = {
+    "title": ngettext_lazy(
+        "the title is longer than %(limit)d character",
+        "the title is longer than %(limit)d characters",
+        "limit",
+    ),
+    "external_key": ngettext_lazy(
+        "the external_key is longer than %(limit)d character",
+        "the external_key is longer than %(limit)d characters",
+        "limit",
+    ),
+    "source": ngettext_lazy(
+        "the source is longer than %(limit)d character",
+        "the source is longer than %(limit)d characters",
+        "limit",
+    ),
+    "language": ngettext_lazy(
+        "the language is longer than %(limit)d character",
+        "the language is longer than %(limit)d characters",
+        "limit",
+    ),
+    "topic name": ngettext_lazy(
+        "the topic name is longer than %(limit)d character",
+        "the topic name is longer than %(limit)d characters",
+        "limit",
+    ),
+    "topic slug": ngettext_lazy(
+        "the topic slug is longer than %(limit)d character",
+        "the topic slug is longer than %(limit)d characters",
+        "limit",
+    ),
+    "tag": ngettext_lazy(
+        "the tag is longer than %(limit)d character",
+        "the tag is longer than %(limit)d characters",
+        "limit",
+    ),
+    "key point label": ngettext_lazy(
+        "the key point label is longer than %(limit)d character",
+        "the key point label is longer than %(limit)d characters",
+        "limit",
+    ),
+}
+NOT_ONE_LINE = {
+    "title": gettext_lazy("the title must be one line"),
+    "external_key": gettext_lazy("the external_key must be one line"),
+    "source": gettext_lazy("the source must be one line"),
+    "language": gettext_lazy("the language must be one line"),
+    "topic name": gettext_lazy("the topic name must be one line"),
+    "topic slug": gettext_lazy("the topic slug must be one line"),
+    "tag": gettext_lazy("the tag must be one line"),
+    "key point label": gettext_lazy("the key point label must be one line"),
+}
+
 
 def read_files(paths, **options):
     """Parse every file; raise one ImportFileError listing the problems of all of them."""
@@ -27,7 +89,13 @@ def read_files(paths, **options):
         try:
             data = Path(path).read_bytes()
         except OSError as error:
-            errors.append((str(path), None, f"cannot read the file ({error.strerror})"))
+            errors.append(
+                (
+                    str(path),
+                    None,
+                    _("cannot read the file (%(reason)s)") % {"reason": error.strerror},
+                )
+            )
             continue
         try:
             parsed.extend(parse_file(path, data, **options))
@@ -56,7 +124,7 @@ def parse_file(path, data, *, source=None, topic=None, topic_slug=None, language
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise ImportFileError([(path, line, "the file is not UTF-8 text")]) from None
+        raise ImportFileError([(path, line, _("the file is not UTF-8 text"))]) from None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
 
     errors = []
@@ -71,7 +139,7 @@ def parse_file(path, data, *, source=None, topic=None, topic_slug=None, language
             (
                 path,
                 1,
-                "unknown format: use .md, .markdown, .txt or .json, or '### 题目 N:' headings",
+                _("unknown format: use .md, .markdown, .txt or .json, or '### 题目 N:' headings"),
             )
         )
     for question in questions:
@@ -100,13 +168,16 @@ def _problems(question):
     problems = []
     for name in ("title", "prompt", "answer"):
         if not getattr(question, name):
-            problems.append(f"the {name} is empty")
+            problems.append(str(EMPTY[name]))
     if question.difficulty is not None and question.difficulty not in Difficulty.values:
         problems.append(
-            f"unknown difficulty {question.difficulty!r} (use {', '.join(Difficulty.values)})"
+            _("unknown difficulty %(difficulty)s (use %(choices)s)")
+            % {"difficulty": repr(question.difficulty), "choices": ", ".join(Difficulty.values)}
         )
     if not SLUG_RE.match(question.topic_slug):
-        problems.append(f"the topic slug {question.topic_slug!r} is not a valid slug")
+        problems.append(
+            _("the topic slug %(slug)s is not a valid slug") % {"slug": repr(question.topic_slug)}
+        )
     values = {
         "title": [question.title],
         "external_key": [question.external_key],
@@ -120,14 +191,17 @@ def _problems(question):
     for name, texts in values.items():
         for text in texts:
             if len(text) > MAX_LENGTHS[name]:
-                problems.append(f"the {name} is longer than {MAX_LENGTHS[name]} characters")
+                problems.append(TOO_LONG[name] % {"limit": MAX_LENGTHS[name]})
             # Every export writes these on one line (markdown headings, CSV cells, metadata).
             if text != " ".join(text.splitlines()):
-                problems.append(f"the {name} must be one line")
+                problems.append(str(NOT_ONE_LINE[name]))
     if not question.language:
-        problems.append("the language is empty")
+        problems.append(_("the language is empty"))
     if not 0 <= question.position <= MAX_POSITION:
-        problems.append(f"the position must be a whole number from 0 to {MAX_POSITION}")
+        problems.append(
+            _("the position must be a whole number from 0 to %(maximum)s")
+            % {"maximum": MAX_POSITION}
+        )
     texts = [
         question.title,
         question.prompt,
@@ -142,9 +216,9 @@ def _problems(question):
     # Neither can be stored: PostgreSQL refuses NUL in text, and a lone surrogate (a JSON
     # "\ud800" escape) is not UTF-8.
     if any("\x00" in text for text in texts):
-        problems.append("the question contains a NUL character")
+        problems.append(_("the question contains a NUL character"))
     if any(SURROGATE_RE.search(text) for text in texts):
-        problems.append("the question contains a lone surrogate escape (\\ud800 to \\udfff)")
+        problems.append(_("the question contains a lone surrogate escape (\\ud800 to \\udfff)"))
     return problems
 
 
@@ -158,11 +232,13 @@ def _duplicates(path, questions):
             yield (
                 path,
                 question.line,
-                f"duplicate question number {question.position} (first on line {first_lines[key]})",
+                _("duplicate question number %(number)s (first on line %(line)s)")
+                % {"number": question.position, "line": first_lines[key]},
             )
         else:
             yield (
                 path,
                 question.line,
-                f"duplicate external key {key!r} (first on line {first_lines[key]})",
+                _("duplicate external key %(key)s (first on line %(line)s)")
+                % {"key": repr(key), "line": first_lines[key]},
             )

@@ -2,6 +2,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from questions.bank.importing.records import (
     BATCH_SIZE,
@@ -41,6 +42,8 @@ class ImportPlan:
 
 
 def summary_line(counts):
+    # Left in English: it is the output of import_questions (and of load_sample_bank through
+    # it), which tests read word for word; the admin shows the counts in a sentence of its own.
     return (
         f"created {counts['created']}, updated {counts['updated']}, unchanged {counts['unchanged']}"
     )
@@ -122,7 +125,8 @@ def _duplicates_across_files(parsed):
             yield (
                 question.path,
                 question.line,
-                f"external key {question.external_key!r} is also used at {seen.path}:{seen.line}",
+                _("external key %(key)s is also used at %(place)s")
+                % {"key": repr(question.external_key), "place": f"{seen.path}:{seen.line}"},
             )
 
 
