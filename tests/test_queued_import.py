@@ -6,7 +6,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
+from questions.bank.importing.records import CJK_RE as CJK
 from questions.bank.models import FailedTask, ImportJob, ImportUpload, Question
 from questions.study.models import Attempt
 from tests.factories import make_question
@@ -143,6 +145,23 @@ def test_a_queued_file_that_no_longer_parses_shows_its_lines(
     assert "Nothing was written." in page
     assert str(job.errors[0]["line"]) in page
     assert not Question.objects.exists()
+
+
+def test_the_worker_reports_a_files_errors_in_the_language_of_the_editor_who_confirmed_it(
+    editor_client, django_capture_on_commit_callbacks
+):
+    editor_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "zh-hans"
+    with django_capture_on_commit_callbacks() as queued:
+        confirm(editor_client, preview(editor_client))
+    ImportUpload.objects.update(data=BANK.replace("**Answer:** Units", "Units").encode())
+    translation.activate("en")  # the worker's own language
+
+    for callback in queued:
+        callback()
+
+    job = ImportJob.objects.get()
+    assert job.language == "zh-hans"
+    assert job.errors and all(CJK.search(error["message"]) for error in job.errors)
 
 
 def test_an_import_that_breaks_in_the_worker_is_a_failed_task_and_a_failed_job(
