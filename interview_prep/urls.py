@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from questions import health
@@ -14,17 +13,8 @@ urlpatterns = [
     path("accounts/settings/", account_views.study_settings, name="study_settings"),
     # Before django.contrib.auth.urls, whose page of the same name sends the mail in the request.
     path("accounts/password_reset/", password_reset.password_reset, name="password_reset"),
-    # The login form says, once a password was wrong, how many wrong ones lock the name out.
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            extra_context={
-                "failure_limit": settings.AXES_FAILURE_LIMIT,
-                "lockout_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-            }
-        ),
-        name="login",
-    ),
+    # The login form says, once a password was wrong, how many tries are left.
+    path("accounts/login/", account_views.LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("admin/", admin.site.urls),

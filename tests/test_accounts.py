@@ -68,6 +68,20 @@ class TestLoginLogout:
         assert response.status_code == 200
         assert "correct username and password" in response.content.decode()
 
+    def test_each_wrong_password_says_how_many_tries_are_left_before_the_lockout(
+        self, client, alice, settings
+    ):
+        wrong = {"username": "alice", "password": "nope"}
+        pages = [client.post(reverse("login"), wrong).content.decode() for _ in range(4)]
+
+        limit = settings.AXES_FAILURE_LIMIT
+        assert f"{limit - 1} more wrong passwords and logging in" in pages[0]
+        assert "1 more wrong password and logging in" in pages[limit - 2]
+        assert reverse("password_reset") in pages[-1]
+        # The warning counts this name's failures, not another's.
+        other = client.post(reverse("login"), {"username": "bob", "password": "nope"})
+        assert f"{limit - 1} more wrong passwords" in other.content.decode()
+
     def test_logout_is_post_only(self, alice_client):
         assert alice_client.get(reverse("logout")).status_code == 405
         response = alice_client.post(reverse("logout"))

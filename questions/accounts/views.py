@@ -1,5 +1,8 @@
+from axes.handlers.proxy import AxesProxyHandler
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
@@ -65,3 +68,22 @@ def study_settings(request):
     )
     context = {"form": form, "suspended": suspended, **schedule_panel(profile, timezone.now())}
     return render(request, "registration/settings.html", context)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login page; once a password was wrong, it says how many tries are left before
+    django-axes blocks the name from this network, and how long for."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        limit = settings.AXES_FAILURE_LIMIT
+        context.update(
+            failure_limit=limit,
+            lockout_minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+        )
+        form = context["form"]
+        if form.is_bound and form.errors:
+            credentials = {"username": form.data.get("username", "")}
+            failures = AxesProxyHandler.get_failures(self.request, credentials)
+            context["tries_left"] = max(limit - failures, 0)
+        return context
