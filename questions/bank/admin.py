@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from simple_history.admin import SimpleHistoryAdmin
 
-from questions.bank import admin_views, edits, similarity, versions
+from questions.bank import admin_views, edits, estimate_views, similarity, versions
 from questions.bank.admin_actions import QuestionActions
 from questions.bank.admin_forms import KeyPointInline, OpenReportInline, QuestionForm
 from questions.bank.models import Question, SimilarQuestion, Tag, Topic
@@ -153,6 +153,11 @@ class QuestionAdmin(QuestionActions, BoundedSearchAdmin, SimpleHistoryAdmin):
                 site.admin_view(self.restore_view),
                 name="questions_question_restore",
             ),
+            path(
+                "<int:object_id>/estimate/",
+                site.admin_view(self.estimate_view),
+                name="questions_question_estimate",
+            ),
             *super().get_urls(),
         ]
 
@@ -167,6 +172,9 @@ class QuestionAdmin(QuestionActions, BoundedSearchAdmin, SimpleHistoryAdmin):
 
     def restore_view(self, request, object_id, history_id):
         return admin_views.restore_view(request, self, object_id, history_id)
+
+    def estimate_view(self, request, object_id):
+        return estimate_views.estimate_view(request, self, object_id)
 
     # The history page offers restoring a version, key points included, instead of
     # simple_history's revert, which would bring back the question's fields alone.
@@ -254,7 +262,7 @@ class QuestionAdmin(QuestionActions, BoundedSearchAdmin, SimpleHistoryAdmin):
     def quality(self, obj):
         if obj.pk is None:
             return "—"
-        context = {"stats": question_quality(obj)}
+        context = {"stats": question_quality(obj), "question": obj}
         return render_to_string("admin/questions/question/_quality.html", context)
 
     @admin.display(description=gettext_lazy("Most similar questions"))

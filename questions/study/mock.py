@@ -230,6 +230,8 @@ def grade(item, *, user, profile, rating, ticked, now):
     loser's attempt and card change are rolled back.
     """
     key_points = list(item.question.key_points.all())
+    # Scored again: when the answer came in, only its coverage was kept (MockItem.coverage).
+    scores = score_key_points(item.text, [point.as_scored() for point in key_points])
     with transaction.atomic():
         attempt, card = scheduling.record_grade(
             user=user,
@@ -239,6 +241,7 @@ def grade(item, *, user, profile, rating, ticked, now):
             text=item.text,
             ticked=ticked,
             coverage=item.coverage or 0.0,
+            estimated=scheduling.estimated_positions(key_points, scores),
             rating=rating,
             hints_used=0,
             mode=AttemptMode.MOCK,

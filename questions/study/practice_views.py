@@ -207,7 +207,7 @@ def grade(request, pk):
 
     now = timezone.now()
     text = form.cleaned_data["text"]
-    coverage = overall_coverage(score_key_points(text, [p.as_scored() for p in key_points]))
+    scores = score_key_points(text, [point.as_scored() for point in key_points])
     shown_at = datetime.fromtimestamp(payload["t"], tz=UTC)
     try:
         attempt, card = scheduling.record_grade(
@@ -217,7 +217,8 @@ def grade(request, pk):
             key_points=key_points,
             text=text,
             ticked=form.cleaned_data["ticked"],
-            coverage=coverage,
+            coverage=overall_coverage(scores),
+            estimated=scheduling.estimated_positions(key_points, scores),
             rating=form.cleaned_data["rating"],
             hints_used=_hints_from(request, key_points),
             mode=payload["m"],

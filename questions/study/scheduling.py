@@ -205,6 +205,14 @@ def review_ahead_queue(user, now, topic=None):
     return cards.order_by("due", "id").values_list("question_id", flat=True)[:200]
 
 
+def estimated_positions(key_points, scores) -> list[int]:
+    """What Attempt.estimated records: the positions of the key points the coverage estimate
+    ticked, from score_key_points' scores of those points (in their order)."""
+    return sorted(
+        point.position for point, score in zip(key_points, scores, strict=True) if score.covered
+    )
+
+
 class AlreadyGraded(Exception):
     """The reveal token was used before: a double click, a resend or a second tab."""
 
@@ -220,6 +228,9 @@ def record_grade(**grade) -> tuple[Attempt, ReviewCard]:
     is touched. Two first grades of one new question (two tabs) race on the card's unique
     constraint: the loser's transaction is rolled back whole and run again, and then finds the
     card and updates it.
+
+    `estimated` is what the coverage estimate ticked (estimated_positions); left out, the
+    attempt records none, as attempts graded before it was recorded.
     """
     try:
         return _record_grade(**grade)
@@ -243,6 +254,7 @@ def _record_grade(
     token,
     time_spent,
     now,
+    estimated=None,
 ):
     try:
         attempt = Attempt.objects.create(
@@ -251,6 +263,7 @@ def _record_grade(
             text=text,
             ticked=sorted(ticked),
             coverage=coverage,
+            estimated=estimated,
             rating=rating,
             hints_used=hints_used,
             mode=mode,
