@@ -55,6 +55,7 @@ def apply_confirmed(name, data, options, fingerprint, user):
     from questions.bank.versions import apply_with_history  # versions imports importing
 
     parsed = parse_upload(name, data, options)  # no database: before the write lock
+    importing.prepare(parsed)
     with transaction.atomic():
         plan = importing.plan_import(parsed, for_update=True)
         if plan_fingerprint(plan) != fingerprint:

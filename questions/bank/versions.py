@@ -183,8 +183,8 @@ def apply_with_history(plan, user, file_name, *, progress=None):
     updated = [item.question.pk for item in plan.items if item.action == importing.UPDATE]
     sync_history(updated)
     counts = importing.apply_plan(plan, progress=progress)
-    keys = [item.parsed.external_key for item in plan.items if item.action != importing.UNCHANGED]
-    touched = list(Question.objects.filter(external_key__in=keys).values_list("pk", flat=True))
+    # apply_plan() gave each created question its row.
+    touched = [item.question.pk for item in plan.items if item.action != importing.UNCHANGED]
     sync_history(touched, reason=_("Imported from %(name)s") % {"name": file_name}, user=user)
     edits.questions_changed(touched, search_text=False)  # the import wrote them
     return counts

@@ -36,6 +36,7 @@ from questions.bank.importing.records import (
     UPDATE,
     ImportFileError,
     ParsedQuestion,
+    prepare,
 )
 
 __all__ = [
@@ -47,6 +48,7 @@ __all__ = [
     "ImportFileError",
     "ImportPlan",
     "ParsedQuestion",
+    "prepare",
     "PlannedQuestion",
     "apply_plan",
     "key_points_from_answer",

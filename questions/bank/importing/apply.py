@@ -83,11 +83,11 @@ def _create_questions(items, tags):
             for name in OPTIONAL_FIELDS
             if getattr(parsed, name) is not None
         )
-        values["search_text"] = Question.search_text_of(
-            parsed.title, parsed.prompt, parsed.answer, parsed.key_points
-        )
+        values["search_text"] = parsed.search_text
         questions.append(Question(topic=item.topic, external_key=parsed.external_key, **values))
     Question.objects.bulk_create(questions)
+    for item, question in zip(items, questions, strict=True):
+        item.question = question
 
     _insert_rows(
         KeyPoint,
@@ -158,9 +158,7 @@ def _update_questions(items, tags):
         question.updated_at = now
         by_fields[frozenset(changed_fields)].append(question)
         # The key points end up as the file gives them, changed or not.
-        question.search_text = Question.search_text_of(
-            question.title, question.prompt, item.parsed.answer, item.parsed.key_points
-        )
+        question.search_text = item.parsed.search_text  # title and prompt are the file's now
         if _repoints(changes):
             # Key points are matched by position, so unchanged ones keep their rows.
             old_points = points_by_question[question.pk]

@@ -1,5 +1,6 @@
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.text import slugify
 
@@ -71,8 +72,29 @@ class ParsedQuestion:
 
     def stored_answer(self):
         """The Question fields that store the answer with the key points (the answer split
-        around their list, or whole): questions/bank/answers.py."""
+        around their list, or whole): questions/bank/answers.py. Computed once: an import
+        computes it before its write transaction (importing.prepare)."""
+        return self._stored_answer
+
+    @cached_property
+    def _stored_answer(self):
         return answers.stored_answer(self.answer, self.key_points, self.language)
+
+    @cached_property
+    def search_text(self):
+        """The search_text of the question as the file gives it."""
+        from questions.bank.models import Question  # the models read this package's records
+
+        return Question.search_text_of(self.title, self.prompt, self.answer, self.key_points)
+
+
+def prepare(parsed):
+    """Compute what writing these questions needs from them alone (stored answers, search
+    texts) before the write transaction, so that SQLite's single write lock is held for the
+    writes only."""
+    for question in parsed:
+        question.stored_answer()
+        question.search_text  # noqa: B018  (a cached property, computed here)
 
 
 # --- Parsing ------------------------------------------------------------------------------------

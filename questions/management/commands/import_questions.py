@@ -5,7 +5,13 @@ from django.db import transaction
 
 from questions.bank.importing.parse import read_files
 from questions.bank.importing.plan import plan_import, summary_line
-from questions.bank.importing.records import BATCH_SIZE, CREATE, UPDATE, ImportFileError
+from questions.bank.importing.records import (
+    BATCH_SIZE,
+    CREATE,
+    UPDATE,
+    ImportFileError,
+    prepare,
+)
 from questions.bank.versions import apply_with_history
 
 
@@ -55,6 +61,7 @@ class Command(BaseCommand):
                 topic_slug=options["topic_slug"],
                 language=options["language"],
             )
+            prepare(parsed)
             # Planning reads what applying writes: both in one transaction, the questions it
             # changes locked until it commits.
             with transaction.atomic():
