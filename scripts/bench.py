@@ -665,8 +665,9 @@ def scale_comparison(runs, db):
 
 def load_runs():
     runs = {}
+    # This script's own files only (DB-ATTEMPTS.json): the other benchmarks write theirs here too.
     for path in sorted(RESULTS.glob("*.json")):
-        if not path.name.startswith("import-"):
+        if re.fullmatch(r"(sqlite|postgres)-\d+\.json", path.name):
             run = json.loads(path.read_text())
             runs[(run["db"], run["attempts"])] = run
     return runs
