@@ -451,6 +451,17 @@ class TestReport:
         history = alice_client.get(item.attempt.get_absolute_url()).content.decode()
         assert history.count('class="ticked"') == 1
 
+    def test_an_ungraded_items_checklist_counts_the_editors_phrasings_as_practice_does(
+        self, alice_client, finished
+    ):
+        item = finished.items.get(position=2)  # answered "answer 1": the estimate covers nothing
+        point = item.question.key_points.order_by("position").first()
+        point.phrasings = "answer 1"
+        point.save()
+        body = alice_client.get(finished.get_absolute_url()).content.decode()
+        section = body[body.index('id="item-2"') : body.index('id="item-3"')]
+        assert section.count(" checked>") == 1  # the grading form's checklist, pre-ticked
+
     def test_grading_updates_an_existing_card(self, alice_client, alice, finished):
         item = finished.items.get(position=2)
         existing = make_card(alice, item.question, due=timezone.now() - timedelta(days=1), reps=4)

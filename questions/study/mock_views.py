@@ -146,7 +146,7 @@ def _report_row(item):
     else:
         points = list(item.question.key_points.all())
         scores = (
-            score_key_points(item.text, [point.as_pair() for point in points]) if points else []
+            score_key_points(item.text, [point.as_scored() for point in points]) if points else []
         )
         checklist = [
             {"point": point, "covered": score.covered}
