@@ -70,14 +70,17 @@ class PointModel:
             telling = max(slot.weight for slot in slots) * TELLING_SHARE
             needed = min(2, sum(slot.weight >= telling for slot in slots)) if common_only else 1
             # Only the sentences that match something are added up: a long answer has many.
+            # A sentence counts when enough of its slots tell the point apart.
             earned, found = {}, {}
             for slot in slots:
+                weight, tells = slot.weight, slot.weight >= telling
                 for sentence, credit in self._credits(slot, answer).items():
-                    earned[sentence] = earned.get(sentence, 0.0) + slot.weight * credit
-                    found[sentence] = found.get(sentence, 0) + (slot.weight >= telling)
-            for sentence, weight in earned.items():
-                if found[sentence] >= needed:
-                    best = max(best, weight / total)
+                    earned[sentence] = earned.get(sentence, 0.0) + weight * credit
+                    if tells:
+                        found[sentence] = found.get(sentence, 0) + 1
+            counted = [earned[sentence] for sentence, count in found.items() if count >= needed]
+            if counted:
+                best = max(best, max(counted) / total)
         return min(best, 1.0)
 
     def _credits(self, slot: Slot, answer: Answer) -> dict[int, float]:
@@ -85,13 +88,20 @@ class PointModel:
         credit = {}
         for item in slot.items:
             scale = item.weight / slot.weight if slot.weight else 0.0
-            for sentence in self._sentences(answer, item.term, item.negated):
-                credit[sentence] = max(credit.get(sentence, 0.0), scale)
-            # Parts that weigh little ("数据" in "数据量") earn little of the term.
+            sentences = self._sentences(answer, item.term, item.negated)
+            if credit:
+                for sentence in sentences:
+                    credit[sentence] = max(credit.get(sentence, 0.0), scale)
+            else:
+                credit = dict.fromkeys(sentences, scale)
+            if not item.term.parts:
+                continue
+            # Parts that weigh little ("数据" in "数据量") earn little of the term, and always
+            # less than the whole term: the sentences that have it are left out.
             total = max(sum(item.part_weights), item.weight)
             earned = {}
             for part, weight in zip(item.term.parts, item.part_weights, strict=True):
-                for sentence in self._sentences(answer, part, item.negated):
+                for sentence in self._sentences(answer, part, item.negated) - sentences:
                     earned[sentence] = earned.get(sentence, 0.0) + weight
             for sentence, weight in earned.items():
                 share = scale * PART_CREDIT * weight / total
@@ -105,14 +115,13 @@ class PointModel:
         negated = negated or "bad" in self.directions
         key = (term.key, negated, self.directions)
         if key not in answer.sentences:
-            against = {text.OPPOSITE[direction] for direction in self.directions}
-            clauses = answer.clauses
-            answer.sentences[key] = {
-                clauses[number].sentence
-                for number in answer.clauses_with(term, negated)
-                if not (clauses[number].directions & against)
-                or clauses[number].directions & self.directions
-            }
+            clauses = answer.clauses_with(term, negated)
+            if self.directions:
+                against = frozenset(text.OPPOSITE[direction] for direction in self.directions)
+                clauses = clauses - (
+                    answer.clauses_going(against) - answer.clauses_going(self.directions)
+                )
+            answer.sentences[key] = answer.sentences_of(clauses)
         return answer.sentences[key]
 
 

@@ -9,7 +9,7 @@ decide this are in grammar.txt.
 import re
 import unicodedata
 from dataclasses import dataclass, replace
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 
 import rjieba
 
@@ -18,13 +18,28 @@ from questions.study.coverage import glossary
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 # Han runs, Latin words (a hyphen or an apostrophe inside one joins it: "fine-tune", "gpt-3"),
 # or a clause break.
-_TOKEN = re.compile(
-    rf"([{_HAN}]+)|([^\W_](?:[^\W_]|[-'’](?=[^\W_]))*)|([,，:：()（）\[\]【】\"“”]|\s-\s)"
+_TOKEN = re.compile(rf"([{_HAN}]+)|([^\W_]+(?:[-'’][^\W_]+)*)|([,，:：()（）\[\]【】\"“”]|\s-\s)")
+# Sentence and list-item breaks: matching never reaches across one. Each starts with a character
+# of the first class, so the regex engine skips to the next of those rather than trying every
+# break at every character; the lookbehinds then tell which break it is.
+_SENTENCE_BREAK = re.compile(
+    r"""[\n。！？!?；;….\d①-⑳(（]
+    (?:(?<=[\n。！？!?；;…])[\n。！？!?；;…]*  # the end of a sentence
+    |(?<=\.)(?!\w)  # a full stop, not "3.5" or ".net"
+    |(?<=\s\d)\d*[.、)]\s  # a numbered item: "1. ", "2、", "3) "
+    |(?<=[①-⑳])  # ①
+    |(?<=\()\d+\)  # (1)
+    |(?<=（)\d+）  # （1）
+    )""",
+    re.VERBOSE,
 )
-# Sentence and list-item breaks: matching never reaches across one.
-_SENTENCE_BREAK = re.compile(r"[\n。！？!?；;…]+|\.(?!\w)|(?<=\s)\d+[.、)]\s|[①-⑳]|\(\d+\)|（\d+）")
 _NOT = re.compile(r"n['’]t\b")
 _MARKUP = re.compile(r"[*_`#>|~]+")
+# CJK's unified ideographs are their own NFKC form and never combine with a neighbour, so the
+# text between their runs can be normalised apart: that skips CPython's costly per-character
+# composition step for the thousands of ideographs of a long Chinese answer.
+_IDEOGRAPHS = re.compile("([\u3400-\u4dbf\u4e00-\u9fff]+)")
+_NFKC = partial(unicodedata.normalize, "NFKC")
 
 # Stands in for a negated need ("不需要那么多数据"): the glossary knows its synonyms.
 REDUCE = "减少"
@@ -37,9 +52,10 @@ OPPOSITE = {
     "good": "bad",
     "bad": "good",
 }
+_NO_DIRECTIONS = frozenset()  # most clauses', shared
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Clause:
     words: tuple  # the segmenter's words and the stems, in order
     negated: bool
@@ -57,6 +73,7 @@ class _Grammar:
         self.stop = frozenset(map(stem, glossary.word_lists()["stop"]))
         self.polarity_words = self.negators | self.negated_needs
         self.direction_words = frozenset(self.direction_of)
+        self.clause_breaks = self.contrast | self.scope_after
 
 
 @cache
@@ -69,7 +86,9 @@ def grammar() -> _Grammar:
 def normalize(text: str) -> str:
     # NFKC folds full-width letters and digits ("ＧＰＴ") to ASCII.
     if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
+        parts = _IDEOGRAPHS.split(text)
+        parts[::2] = map(_NFKC, parts[::2])
+        text = "".join(parts)
     text = text.casefold()
     return _MARKUP.sub(" ", _NOT.sub(" not", text))
 
@@ -77,24 +96,26 @@ def normalize(text: str) -> str:
 def clauses(text: str) -> list[Clause]:
     """The clauses of a text, each knowing its sentence (an item of a list counts as one)."""
     rules = grammar()
+    # The hottest loop of a long answer: the grammar's lists are looked up once.
+    breaks, contrasts, scope_after = rules.clause_breaks, rules.contrast, rules.scope_after
     result = []
-    for number, sentence in enumerate(_SENTENCE_BREAK.split(normalize(text))):
+    for number, (sentence, sentence_words) in enumerate(_sentences(normalize(text))):
         runs, run, contrast = [], [], False
-        for word in _words_and_breaks(sentence):
+        for word in sentence_words:
             # A contrast word starts a clause of its own, and so does "别" (grammar.txt).
-            if word is None or word in rules.contrast or word in rules.scope_after:
+            if word is None or word in breaks:
                 if run:
                     runs.append((run, contrast))
-                contrast = word is not None and word in rules.contrast
-                run = [word] if word is not None and word in rules.scope_after else []
+                contrast = word in contrasts
+                run = [word] if word in scope_after else []
             else:
                 run.append(word)
         if run:
             runs.append((run, contrast))
-        maybe_negated = "不" in sentence or not rules.polarity_words.isdisjoint(
-            word for words, _contrast in runs for word in words
-        )
-        sentence_clauses = [_clause(words, number, maybe_negated) for words, _contrast in runs]
+        maybe_negated = "不" in sentence or not rules.polarity_words.isdisjoint(sentence_words)
+        sentence_clauses = [
+            _clause(words, number, rules, maybe_negated) for words, _contrast in runs
+        ]
         # A verdict with nothing else in it ("所以不推荐", "so it is not worth it") negates
         # what the sentence said before it, back to the last "but".
         for index, (words, _contrast) in enumerate(runs):
@@ -128,6 +149,22 @@ def segment(han: str) -> list[str]:
     return _segmenter().cut(han) if len(han) > 1 else [han]
 
 
+def segment_runs(runs: list[str]) -> list[list[str]]:
+    """The words of each run of Chinese text, as `segment` gives them, in one call of the
+    segmenter: it cuts each run between line breaks alone, and one call for a long answer's
+    thousand runs costs less than a call for each."""
+    result, words = [], []
+    for word in _segmenter().cut("\n".join(runs)) if runs else ():
+        if word == "\n":
+            result.append(words)
+            words = []
+        else:
+            words.append(word)
+    if runs:
+        result.append(words)
+    return result
+
+
 def segment_finely(word: str) -> list[str]:
     """The words of a long Chinese word and the shorter words inside it."""
     return _segmenter().cut_for_search(word)
@@ -141,7 +178,8 @@ def join(words) -> str:
 def join_clauses(clauses) -> tuple[str, list[int], set[int]]:
     """The canonical texts of the clauses' words, one line each, in one pass: the text, where
     each clause starts in it, and the offsets where a word ends."""
-    # The hottest loop of a long answer: its methods are looked up once.
+    # The hottest loop of a long answer: its methods are looked up once, and is_han() is
+    # written out.
     parts, starts, ends, offset = [], [], [], 0
     append, end = parts.append, ends.append
     for words in clauses:
@@ -152,7 +190,12 @@ def join_clauses(clauses) -> tuple[str, list[int], set[int]]:
         append(" ")
         offset, han = offset + 1, None
         for word in words:
-            word_is_han = is_han(word)
+            first = word[:1]
+            word_is_han = (
+                "\u4e00" <= first <= "\u9fff"
+                or "\u3400" <= first <= "\u4dbf"
+                or ("\uf900" <= first <= "\ufaff")
+            )
             if han is not None and not (han and word_is_han):
                 append(" ")
                 offset += 1
@@ -178,6 +221,23 @@ def is_han(word: str) -> bool:
 def direction_of(word: str) -> str | None:
     """Which way a word says something goes ("up" for "提高"), if it says."""
     return grammar().direction_of.get(word)
+
+
+def _sentences(text: str):
+    """(sentence, its words with None at each clause break) for each sentence of a normalised
+    text."""
+    for sentence in _SENTENCE_BREAK.split(text):
+        found = _TOKEN.findall(sentence)
+        han_words = iter(segment_runs([han for han, _, _ in found if han]))
+        words = []
+        for han, latin, _break in found:
+            if han:
+                words.extend(next(han_words))
+            elif latin:
+                words.append(stem(latin))
+            else:
+                words.append(None)
+        yield sentence, words
 
 
 def _words_and_breaks(text: str):
@@ -208,30 +268,23 @@ def _segmenter():
     return segmenter
 
 
-def _clause(words: list[str], sentence: int, maybe_negated: bool = True) -> Clause:
-    rules = grammar()
+def _clause(words: list[str], sentence: int, rules: _Grammar, maybe_negated: bool) -> Clause:
     # Most sentences have no word of the negation rules, which their caller tells once.
-    negated, reduced = _polarity(words) if maybe_negated else (False, False)
-    extra = [REDUCE] if reduced else []
-    if not rules.comparative.isdisjoint(words):
+    negated, reduced = _polarity(words, rules) if maybe_negated else (False, False)
+    if reduced or not rules.comparative.isdisjoint(words):
+        extra = [REDUCE] if reduced else []
         for index, word in enumerate(words):
             if word in rules.comparative:
                 later = words[index + 1 :]
                 extra.extend("更" + other for other in later if other in rules.adjectives)
-    if extra:
         words = [*words, *extra]
-    return Clause(
-        words=tuple(words),
-        negated=negated,
-        sentence=sentence,
-        directions=_directions(words, rules),
-    )
+    if rules.direction_words.isdisjoint(words):
+        return Clause(tuple(words), negated, sentence, _NO_DIRECTIONS)
+    return Clause(tuple(words), negated, sentence, _directions(words, rules))
 
 
 def _directions(words: list[str], rules: _Grammar) -> frozenset[str]:
     # A negated direction goes the other way: "不高" is low, "不差" good.
-    if rules.direction_words.isdisjoint(words):
-        return frozenset()
     directions = set()
     for index, word in enumerate(words):
         direction = rules.direction_of.get(word)
@@ -241,14 +294,17 @@ def _directions(words: list[str], rules: _Grammar) -> frozenset[str]:
     return frozenset(directions)
 
 
-def _polarity(words: list[str]) -> tuple[bool, bool]:
+def _polarity(words: list[str], rules: _Grammar) -> tuple[bool, bool]:
     """(negated, says that less is needed) for the words of one clause."""
-    rules = grammar()
     negated = reduced = False
     for index, word in enumerate(words):
+        if word not in rules.polarity_words:
+            if "不" in word and _is_negated_result(word):
+                negated = True
+            continue
         following = words[index + 1 :]
         negated_need = word in rules.negated_needs
-        if negated_need or (word in rules.negators and following and following[0] in rules.needs):
+        if negated_need or (following and following[0] in rules.needs):
             rest = following if negated_need else following[1:]
             if rest and rest[0] in rules.attention:
                 negated = True
@@ -256,10 +312,7 @@ def _polarity(words: list[str]) -> tuple[bool, bool]:
                 reduced = True
             else:
                 negated = True
-        elif word in rules.negators:
-            if not (following and following[0] in rules.not_negating_next):
-                negated = True
-        elif _is_negated_result(word):
+        elif not (following and following[0] in rules.not_negating_next):
             negated = True
     return negated, reduced
 
