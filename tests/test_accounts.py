@@ -82,6 +82,12 @@ class TestLoginLogout:
         other = client.post(reverse("login"), {"username": "bob", "password": "nope"})
         assert f"{limit - 1} more wrong passwords" in other.content.decode()
 
+    def test_a_name_the_form_refuses_gets_the_general_lockout_rule(self, client):
+        response = client.post(reverse("login"), {"username": "a\x00b", "password": "nope"})
+        assert response.status_code == 200
+        assert "tries_left" not in response.context
+        assert "wrong passwords, logging in with this name" in response.content.decode()
+
     def test_logout_is_post_only(self, alice_client):
         assert alice_client.get(reverse("logout")).status_code == 405
         response = alice_client.post(reverse("logout"))

@@ -82,8 +82,9 @@ class LoginView(auth_views.LoginView):
             lockout_minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         )
         form = context["form"]
-        if form.is_bound and form.errors:
-            credentials = {"username": form.data.get("username", "")}
-            failures = AxesProxyHandler.get_failures(self.request, credentials)
+        # A name the form refused (empty, a NUL character) was never tried: nothing to count.
+        username = form.cleaned_data.get("username") if form.is_bound else None
+        if form.errors and username:
+            failures = AxesProxyHandler.get_failures(self.request, {"username": username})
             context["tries_left"] = max(limit - failures, 0)
         return context
