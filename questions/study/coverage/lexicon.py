@@ -71,7 +71,7 @@ def _lexicon() -> _Lexicon:
 def load() -> None:
     """Read the word lists and ready the segmenter now rather than on the first answer."""
     _lexicon()
-    text.segment("预训练")
+    text.segment_runs(["预训练"])
 
 
 @lru_cache(maxsize=50_000)

@@ -144,15 +144,10 @@ def words(phrase: str) -> list[str]:
     return [word for word in _words_and_breaks(normalize(phrase)) if word is not None]
 
 
-def segment(han: str) -> list[str]:
-    """The words of a run of Chinese text."""
-    return _segmenter().cut(han) if len(han) > 1 else [han]
-
-
 def segment_runs(runs: list[str]) -> list[list[str]]:
-    """The words of each run of Chinese text, as `segment` gives them, in one call of the
-    segmenter: it cuts each run between line breaks alone, and one call for a long answer's
-    thousand runs costs less than a call for each."""
+    """The words of each run of Chinese text, in one call of the segmenter: it cuts each run
+    between line breaks alone, and one call for a long answer's thousand runs costs less than a
+    call for each."""
     result, words = [], []
     for word in _segmenter().cut("\n".join(runs)) if runs else ():
         if word == "\n":
@@ -227,23 +222,17 @@ def _sentences(text: str):
     """(sentence, its words with None at each clause break) for each sentence of a normalised
     text."""
     for sentence in _SENTENCE_BREAK.split(text):
-        found = _TOKEN.findall(sentence)
-        han_words = iter(segment_runs([han for han, _, _ in found if han]))
-        words = []
-        for han, latin, _break in found:
-            if han:
-                words.extend(next(han_words))
-            elif latin:
-                words.append(stem(latin))
-            else:
-                words.append(None)
-        yield sentence, words
+        yield sentence, list(_words_and_breaks(sentence))
 
 
 def _words_and_breaks(text: str):
-    for han, latin, _break in _TOKEN.findall(text):
+    """The words of a normalised text, None at each clause break; its Chinese runs are cut in
+    one call of the segmenter."""
+    found = _TOKEN.findall(text)
+    han_words = iter(segment_runs([han for han, _latin, _break in found if han]))
+    for han, latin, _break in found:
         if han:
-            yield from segment(han)
+            yield from next(han_words)
         elif latin:
             yield stem(latin)
         else:
