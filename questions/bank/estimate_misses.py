@@ -39,12 +39,6 @@ class EstimateMisses:
     points: list[PointMisses]
 
 
-def _identity(label, detail):
-    # As in quality.question_quality, points are told apart by label (the detail when there is
-    # none), so that renumbering the points does not mix up their figures.
-    return label or detail
-
-
 def estimate_misses(question, limit=RECENT_ATTEMPTS) -> EstimateMisses:
     """Per current key point of `question`, how its latest `limit` graded answers with a
     recorded estimate ticked it, by the learner and by the estimate.
@@ -53,13 +47,16 @@ def estimate_misses(question, limit=RECENT_ATTEMPTS) -> EstimateMisses:
     their whole text), newest first. The database finds them through the attempts' question
     index and sorts that question's attempts by date; no other attempts are read.
     """
-    points = [
-        PointMisses(point.position, point.label, point.detail)
-        for point in question.key_points.all()
-    ]
-    by_identity = {}
-    for point in points:
-        by_identity.setdefault(_identity(point.label, point.detail), point)
+    # The current points read as an attempt's snapshot is, so that both are told apart the same
+    # way (PointResult.text: the label, or the detail when there is none) and renumbering the
+    # points does not mix up their figures.
+    current = point_results(
+        [[point.position, point.label, point.detail] for point in question.key_points.all()], []
+    )
+    points = [PointMisses(point.position, point.label, point.detail) for point in current]
+    by_text = {}
+    for result, point in zip(current, points, strict=True):
+        by_text.setdefault(result.text, point)
     rows = (
         Attempt.objects.filter(question=question, estimated__isnull=False)
         .newest_first()
@@ -73,7 +70,7 @@ def estimate_misses(question, limit=RECENT_ATTEMPTS) -> EstimateMisses:
         by_learner = point_results(snapshot, ticked)
         by_estimate = point_results(snapshot, estimated)
         for learner, estimate in zip(by_learner, by_estimate, strict=True):
-            point = by_identity.get(_identity(learner.label, learner.detail))
+            point = by_text.get(learner.text)
             if point is None:  # removed or reworded since
                 continue
             point.seen += 1
