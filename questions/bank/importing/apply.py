@@ -111,18 +111,23 @@ def _create_questions(items, tags):
 
 # The rows an import writes most of (five key points and two tags a question) go in as plain
 # INSERTs: bulk_create spent two thirds of a 20,000-question import building each row's SQL,
-# while holding SQLite's only write lock. These rows have no defaults, signals or history of
-# their own to lose (sync_history records the key points' history afterwards).
+# while holding SQLite's only write lock. These rows have no signals or history of their own to
+# lose (sync_history records the key points' history afterwards).
 KEY_POINT_COLUMNS = ("question", "position", "label", "detail", "phrasings")
 TAG_COLUMNS = ("question", "tag")
 
 
 def _insert_rows(model, fields, rows):
+    """INSERT rows of values for `fields`; any other column gets its default, as bulk_create
+    would give it (a field added to the model later is not left NULL)."""
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    named = [model._meta.get_field(name) for name in fields]
+    others = [f for f in model._meta.concrete_fields if f not in named and not f.primary_key]
+    defaults = tuple(f.get_db_prep_save(f.get_default(), connection) for f in others)
+    columns = ", ".join(quote(field.column) for field in named + others)
+    placeholders = ", ".join(["%s"] * (len(named) + len(others)))
     sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"
-    rows = list(rows)
+    rows = [row + defaults for row in rows]
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH_SIZE):
             cursor.executemany(sql, rows[start : start + BATCH_SIZE])
