@@ -11,9 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v wrk >/dev/null; then
-  echo "Installing wrk (Debian package)"
-  apt-get update -qq
-  apt-get install -y -qq -o DPkg::Lock::Timeout=600 wrk >/dev/null
+  REQUIRED=1 scripts/apt-install.sh "the benchmarks' load generator" wrk
 fi
 
 for db in ${BENCH_DB:-sqlite postgres}; do
