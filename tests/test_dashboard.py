@@ -99,7 +99,8 @@ def test_it_counts_reviews_per_day_as_the_grouped_query_did(alice, history, zone
 
 
 def test_it_counts_attempts_per_topic_as_the_grouped_query_did(alice, history):
-    per_topic = dashboard.attempts_per_topic(dashboard.review_history(alice))
+    history = dashboard.review_history(alice)
+    per_topic = dashboard.attempts_per_topic(dashboard.attempts_per_question(history))
     old = old_attempts_per_topic(alice)
     assert {key: (row["attempts"], row["average"]) for key, row in per_topic.items()} == old
 

@@ -118,6 +118,22 @@ def test_its_predictions_agree_with_the_schedulers_retrievability():
     )
 
 
+@pytest.mark.parametrize("parameters", [DEFAULT_PARAMETERS, forgetful_parameters()])
+def test_its_one_pass_predictions_are_the_replayed_ones(parameters):
+    rows = simulated_attempts(memory=forgetful_parameters(), seed=5)
+    items = items_from_attempts(rows)
+
+    reviews = optimizer.predicted_reviews(parameters, optimizer.card_histories(rows))
+
+    assert [review[:3] for review in reviews] == [
+        (item.reviewed_at, item.question_id, item.rating) for item in items
+    ]
+    assert [predicted for *_review, predicted in reviews] == pytest.approx(
+        optimizer.predict(parameters, items), rel=1e-6
+    )
+    assert optimizer.predicted_reviews(parameters, {}) == []
+
+
 def test_its_scores_reward_the_model_that_knows_the_truth(forgetful_items):
     truth = optimizer.predict(forgetful_parameters(), forgetful_items)
     defaults = optimizer.predict(DEFAULT_PARAMETERS, forgetful_items)

@@ -15,7 +15,6 @@ from django.utils.translation import gettext_lazy as _
 from fsrs import Scheduler
 
 from questions.study import optimizer
-from questions.study.models import Attempt
 
 # The scheduler's steps decide when a card leaves learning; every Scheduler here has the
 # defaults (questions/study/scheduling.py sets retention and the maximum interval only).
@@ -93,39 +92,54 @@ def _local_midnight(today_start, days_before):
     return naive.replace(tzinfo=today_start.tzinfo)
 
 
-def review_state_outcomes(rows):
+def review_state_outcomes(rows, histories=None):
     """(created_at, remembered) for every attempt made while its card was in review state:
     the reviews that true retention counts (first sight and learning steps are not recall of
-    something learnt)."""
-    by_card = {}
-    for question_id, created_at, rating, _mode in rows:
-        by_card.setdefault(question_id, []).append((created_at, rating))
-    outcomes = []
-    for attempts in by_card.values():
-        attempts.sort(key=lambda attempt: attempt[0])
-        states = states_before([rating for _created_at, rating in attempts])
-        outcomes += [
-            (created_at, rating != AGAIN)
-            for (created_at, rating), state in zip(attempts, states, strict=True)
-            if state == REVIEW
-        ]
-    return outcomes
+    something learnt). `histories` is optimizer.card_histories(rows), made here if not given."""
+    if histories is None:
+        histories = optimizer.card_histories(rows)
+    return [outcome for history in histories.values() for outcome in card_outcomes(history)]
 
 
-def true_retention(rows, today_start):
+def card_outcomes(history):
+    """review_state_outcomes() of one card's optimizer.card_history()."""
+    states = states_before([rating for _created_at, (rating, _days) in history])
+    return [
+        (created_at, rating != AGAIN)
+        for (created_at, (rating, _days)), state in zip(history, states, strict=True)
+        if state == REVIEW
+    ]
+
+
+def true_retention(rows, today_start, histories=None):
     """Anki's true retention: of the reviews of cards in review state, the share not graded
     Again, for today, yesterday, the last 7, 30 and 365 days and all time. `today_start` is
     the user's local midnight (an aware datetime in their zone)."""
+    return period_retention(review_state_outcomes(rows, histories), today_start)
+
+
+def period_retention(outcomes, today_start):
+    """true_retention() of review_state_outcomes() in any order."""
+    outcomes = sorted(outcomes, key=lambda outcome: outcome[0])
+    times = [created_at for created_at, _remembered in outcomes]
+    return retention_periods(times, [remembered for _at, remembered in outcomes], today_start)
+
+
+def retention_periods(times, remembered, today_start, to_time=None):
+    """true_retention() of reviews given as their `times` in time order and whether each was
+    remembered. `to_time` makes a local midnight comparable with the times (they are aware
+    datetimes when it is not given)."""
     # In time order with a running count of the remembered ones, each period is two binary
     # searches instead of a pass over every review (six passes cost more than the rest).
-    outcomes = sorted(review_state_outcomes(rows), key=lambda outcome: outcome[0])
-    times = [created_at for created_at, _remembered in outcomes]
-    remembered_before = list(accumulate((remembered for _at, remembered in outcomes), initial=0))
+    remembered_before = list(accumulate(remembered, initial=0))
     periods = []
     for key, label, first, last in PERIODS:
-        low = 0 if first is None else bisect_left(times, _local_midnight(today_start, first))
-        high = bisect_left(times, _local_midnight(today_start, last - 1))
-        high = max(high, low)
+        start = _local_midnight(today_start, first) if first is not None else None
+        end = _local_midnight(today_start, last - 1)
+        if to_time is not None:
+            start, end = (to_time(start) if start else None), to_time(end)
+        low = 0 if start is None else bisect_left(times, start)
+        high = max(bisect_left(times, end), low)
         passed = remembered_before[high] - remembered_before[low]
         periods.append(Period(key, label, passed, high - low - passed))
     return periods
@@ -149,12 +163,32 @@ class CalibrationBin:
 def calibration(items: list[optimizer.Item], predictions, bins=10):
     """Reviews grouped by the recall predicted for them (0–10 %, …, 90–100 %), with the share
     actually remembered in each group. Every review falls in exactly one bin."""
-    sums = [[0.0, 0, 0] for _ in range(bins)]
-    for item, predicted in zip(items, predictions, strict=True):
+    return calibration_bins(
+        zip(predictions, (item.remembered for item in items), strict=True), bins
+    )
+
+
+def calibration_bins(pairs, bins=10):
+    """calibration() of (predicted, remembered) pairs."""
+    return bins_of(calibration_sums(pairs, bins))
+
+
+def calibration_sums(pairs, bins=10, sums=None):
+    """[[sum of predictions, remembered, reviews]] per bin of calibration(), `sums` (of earlier
+    reviews) added to in place when given."""
+    if sums is None:
+        sums = [[0.0, 0, 0] for _ in range(bins)]
+    for predicted, remembered in pairs:
         index = min(int(predicted * bins), bins - 1)
         sums[index][0] += predicted
-        sums[index][1] += item.remembered
+        sums[index][1] += remembered
         sums[index][2] += 1
+    return sums
+
+
+def bins_of(sums):
+    """The CalibrationBins of calibration_sums()."""
+    bins = len(sums)
     return [
         CalibrationBin(
             low=index / bins,
@@ -167,18 +201,14 @@ def calibration(items: list[optimizer.Item], predictions, bins=10):
     ]
 
 
-def figures(user, profile, now, history=None):
-    """The progress page's retention section: one query (the user's attempts, unless the
-    dashboard passes the history it read), then the items and predictions with the
-    parameters the user's scheduler uses, so that the calibration shown is that of the
-    schedule they are on."""
-    if history is None:
-        history = list(Attempt.objects.for_user(user).review_history())
-    items = optimizer.items_from_attempts(history)
+def figures(profile, now, digest):
+    """The progress page's retention section from the user's history digest
+    (questions/progress/digest.py), whose predictions are under the parameters the user's
+    scheduler uses, so that the calibration shown is that of the schedule they are on."""
     return {
-        "true_retention": true_retention(history, profile.start_of_day(now)),
-        "calibration": calibration(items, optimizer.predict(profile.parameters, items)),
-        "calibration_reviews": len(items),
+        "true_retention": digest.true_retention(profile.start_of_day(now)),
+        "calibration": bins_of(digest.calibration),
+        "calibration_reviews": sum(count for _predicted, _remembered, count in digest.calibration),
         "personalised": profile.fsrs_parameters is not None,
         "desired_percent": round(profile.desired_retention * 100),
     }

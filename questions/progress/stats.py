@@ -105,29 +105,80 @@ def heatmap(counts: dict[date, int], today: date, days: int = HEATMAP_DAYS) -> l
 # --- Cards ------------------------------------------------------------------------------------
 
 
-def cards_for(user):
+@dataclass(frozen=True, slots=True)
+class CardQuestion:
+    """What the progress page shows of a card's question."""
+
+    pk: int
+    title: str
+    topic_id: int
+    language: str
+
+    @property
+    def id(self):
+        return self.pk
+
+    def get_absolute_url(self):
+        return Question.get_absolute_url(self)
+
+
+@dataclass(frozen=True, slots=True)
+class DashboardCard:
+    """A card as the progress page reads it: its question and its schedule fields, in the order
+    of SCHEDULE_FIELDS (tests/test_stats.py checks it)."""
+
+    pk: int
+    question: CardQuestion
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    again_count: int
+    suspended: bool
+    skipped_until: datetime | None
+
+    @property
+    def question_id(self):
+        return self.question.pk
+
+    def is_mastered(self, now):
+        return ReviewCard.is_mastered(self, now)  # one rule, read from these fields
+
+    def retrievability(self, scheduler, now):
+        return scheduler.get_card_retrievability(self, now)  # it reads last_review, stability
+
+
+def cards_for(user) -> list[DashboardCard]:
     """The user's cards on published questions, with the title and topic of each question.
 
-    One query; its size is bounded by the bank, not by the history.
+    One query; its size is bounded by the bank, not by the history. Plain rows rather than
+    model instances, which cost four times as much to build for a user with 1,000+ cards.
     """
-    return (
+    rows = dashboard.values_rows(
         ReviewCard.objects.seen()
         .filter(user=user, question__is_published=True)
-        .select_related("question")
-        .only(
-            *SCHEDULE_FIELDS,
-            "question__id",
-            "question__title",
-            "question__topic_id",
-            "question__language",  # the weakest list's lang attribute
-        )
-        .order_by("question_id")
+        .order_by("question_id"),
+        "pk",
+        "question_id",
+        "question__title",
+        "question__topic_id",
+        "question__language",  # the weakest list's lang attribute
+        *SCHEDULE_FIELDS,
+        datetimes={"due", "last_review", "skipped_until"},
     )
+    return [
+        DashboardCard(pk, CardQuestion(question_id, title, topic_id, language), *schedule)
+        for pk, question_id, title, topic_id, language, *schedule in rows
+    ]
 
 
 @dataclass(frozen=True)
 class ScoredCard:
-    card: ReviewCard
+    card: DashboardCard
     retrievability: float
     mastered: bool
 
@@ -168,19 +219,20 @@ class TopicProgress:
         return self.mastery * 100
 
 
-def topic_progress(user, scored_cards, history=None) -> list[TopicProgress]:
+def topic_progress(user, scored_cards, per_question=None) -> list[TopicProgress]:
     """Per topic: published questions, cards seen, attempts, average rating and mastery.
 
     Two queries: topics with their published question counts, and the topics of the
-    questions answered (the attempts are counted from the review history, read here when not
-    given). Topics with no published question that the user never answered are left out.
+    questions answered (`per_question` is dashboard.attempts_per_question() of the user's
+    history, read here when not given). Topics with no published question that the user never
+    answered are left out.
     """
     topics = Topic.objects.annotate(
         total=Count("questions", filter=Q(questions__is_published=True))
     )
-    if history is None:
-        history = dashboard.review_history(user)
-    attempts = dashboard.attempts_per_topic(history)
+    if per_question is None:
+        per_question = dashboard.attempts_per_question(dashboard.review_history(user))
+    attempts = dashboard.attempts_per_topic(per_question)
     seen, mastered = Counter(), Counter()
     for scored in scored_cards:
         topic_id = scored.question.topic_id
@@ -327,25 +379,42 @@ class MissedPoint:
         return self.label or self.detail
 
 
-def most_missed_points(user, limit: int = 10, window: int = MISSED_POINTS_WINDOW):
-    """The key points left unticked most often in the user's latest `window` attempts.
+def recent_point_results(user, window: int = MISSED_POINTS_WINDOW):
+    """recent_entry() of each of the user's latest `window` attempts, newest first.
 
     One query through the (user, -created_at) index, so the cost stays flat however long the
-    history grows; the checklists are read by Attempt.point_results(). Points are counted
-    per (question, position), with the labels of their latest snapshot.
+    history grows.
     """
     rows = (
         Attempt.objects.filter(user=user)
         .newest_first()
-        .values_list("question_id", "key_points_snapshot", "ticked")[:window]
+        .values_list("pk", "question_id", "key_points_snapshot", "ticked")[:window]
     )
+    return [recent_entry(*row) for row in rows]
+
+
+def recent_entry(attempt_id, question_id, snapshot, ticked):
+    """(attempt_id, question_id, ((position, ticked), ...)): an attempt's checklist as
+    point_results() reads it, without the points' texts."""
+    results = point_results(snapshot, ticked)
+    return attempt_id, question_id, tuple((point.position, point.ticked) for point in results)
+
+
+def most_missed_points(user, limit: int = 10, recent=None):
+    """The key points left unticked most often in the user's latest attempts (`recent`, as
+    recent_point_results() gives them, read here when not given), counted per (question,
+    position) with the labels of their latest snapshot. Two queries: the questions' titles and
+    the snapshots the listed points' labels come from.
+    """
+    if recent is None:
+        recent = recent_point_results(user)
     seen, missed, latest = Counter(), Counter(), {}
-    for question_id, snapshot, ticked in rows:
-        for point in point_results(snapshot, ticked):
-            key = (question_id, point.position)
-            latest.setdefault(key, point)
+    for attempt_id, question_id, checklist in recent:
+        for position, ticked in checklist:
+            key = (question_id, position)
+            latest.setdefault(key, attempt_id)
             seen[key] += 1
-            missed[key] += not point.ticked
+            missed[key] += not ticked
     titles = dict(
         Question.objects.published()
         .filter(pk__in={question_id for question_id, _position in missed})
@@ -354,18 +423,23 @@ def most_missed_points(user, limit: int = 10, window: int = MISSED_POINTS_WINDOW
     ranked = sorted(
         (key for key, count in missed.items() if count and key[0] in titles),
         key=lambda key: (-missed[key], -missed[key] / seen[key], key),
-    )
+    )[:limit]
+    snapshots = Attempt.objects.filter(pk__in={latest[key] for key in ranked})
+    points = {}
+    for attempt_id, snapshot in snapshots.values_list("pk", "key_points_snapshot"):
+        for point in point_results(snapshot, []):
+            points.setdefault((attempt_id, point.position), point)
     return [
         MissedPoint(
             question_id=question_id,
             title=titles[question_id],
             position=position,
-            label=latest[question_id, position].label,
-            detail=latest[question_id, position].detail,
+            label=points[latest[question_id, position], position].label,
+            detail=points[latest[question_id, position], position].detail,
             missed=missed[question_id, position],
             seen=seen[question_id, position],
         )
-        for question_id, position in ranked[:limit]
+        for question_id, position in ranked
     ]
 
 

@@ -7,7 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
-from questions.progress import dashboard, retention, stats, svg
+from questions.progress import dashboard, digest, retention, stats, svg
 from questions.study import notes
 from questions.study.models import MASTERED_STABILITY_DAYS, profile_for
 from questions.study.scheduling import scheduler_for
@@ -21,7 +21,7 @@ def progress_stats(request):
     """The dashboard comes from the cache while nothing it shows has changed.
 
     Queries besides the session and user: the two of the cache key, the leeches and the starred
-    count; when the dashboard is not cached, five more (see _dashboard_context).
+    count; when the dashboard is not cached, five or more (see _dashboard_context).
     """
     user = request.user
     profile = profile_for(user)
@@ -44,17 +44,18 @@ def progress_stats(request):
 
 
 def _dashboard_context(user, profile, now):
-    """Six queries: the review history (per day, per topic, retention), the cards, topics,
-    the topics of the questions answered, key points missed and their titles."""
+    """The history digest (one query when it is current; see questions/progress/digest.py),
+    then four: the cards, topics, the topics of the questions answered, and the titles of the
+    most missed key points."""
     zone = profile.zone
     today = now.astimezone(zone).date()
-    history = dashboard.review_history(user)
-    per_day = stats.reviews_per_day(user, zone, history)
+    history = digest.history_digest(user, profile.parameters, zone)
+    per_day = history.reviews_per_day()
     heat_days = stats.heatmap(per_day, today)
     heatmap = svg.heatmap(heat_days)
     listed_days = [day for day in reversed(heat_days) if day.reviews]
     labels = dashboard.day_labels(day.day for day in heat_days)
-    cards = list(stats.cards_for(user))
+    cards = stats.cards_for(user)
     scored = stats.score_cards(cards, scheduler_for(profile, now), now)
     forecast = stats.forecast(cards, zone, now)
     return {
@@ -69,14 +70,13 @@ def _dashboard_context(user, profile, now):
         "heatmap": heatmap,
         "heat_cells": dashboard.heatmap_cells(heatmap, labels),
         "heat_first": heat_days[0].day,
-        "topics": stats.topic_progress(user, scored, history),
+        "topics": stats.topic_progress(user, scored, history.attempts_per_question()),
         "forecast": forecast,
         "forecast_total": sum(count for _day, count in forecast),
         "due_today": forecast[0][1],
         "forecast_chart": svg.bar_chart(forecast),
         "weakest": stats.weakest(scored),
-        "missed": stats.most_missed_points(user),
+        "missed": stats.most_missed_points(user, recent=history.recent),
         "mastered_days": MASTERED_STABILITY_DAYS,
-        # True retention and calibration: one more query, the user's attempts.
-        **retention.figures(user, profile, now, history),
+        **retention.figures(profile, now, history),
     }

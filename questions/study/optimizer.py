@@ -91,17 +91,19 @@ def card_histories(rows):
     by_card = defaultdict(list)
     for question_id, created_at, rating, _mode in rows:
         by_card[question_id].append((created_at, int(rating)))
-    histories = {}
-    for question_id, attempts in by_card.items():
-        attempts.sort(key=lambda attempt: attempt[0])
-        previous, history = None, []
-        for created_at, rating in attempts:
-            history.append(
-                (created_at, (rating, 0 if previous is None else (created_at - previous).days))
-            )
-            previous = created_at
-        histories[question_id] = history
-    return histories
+    return {question_id: card_history(attempts) for question_id, attempts in by_card.items()}
+
+
+def card_history(attempts):
+    """One card's [(created_at, rating)] in any order as card_histories() gives it."""
+    attempts = sorted(attempts, key=lambda attempt: attempt[0])
+    previous, history = None, []
+    for created_at, rating in attempts:
+        history.append(
+            (created_at, (rating, 0 if previous is None else (created_at - previous).days))
+        )
+        previous = created_at
+    return history
 
 
 def items_from_attempts(rows):
@@ -115,6 +117,36 @@ def items_from_attempts(rows):
                 items.append(Item(question_id, created_at, reviews[: index + 1]))
     items.sort(key=lambda item: (item.reviewed_at, item.question_id))
     return items
+
+
+def predicted_reviews(parameters, histories):
+    """The reviews items_from_attempts would make of these card_histories(), in its order,
+    each with the recall predict() gives it: [(reviewed_at, question_id, rating, predicted)].
+
+    One fsrs-rs pass per card (the memory state after each of its attempts) instead of one
+    replay of the card's attempts per review, which costs the square of a card's attempts.
+    tests/test_optimizer.py checks the values against predict().
+    """
+    ids = [question_id for question_id, history in histories.items() if len(history) > 1]
+    if not ids:
+        return []
+    model = fsrs_rs.FSRS(list(parameters))
+    states = model.historical_memory_state_batch(
+        [_rust_item([review for _at, review in histories[question_id]]) for question_id in ids]
+    )
+    decay = -parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    reviews = []
+    for question_id, card_states in zip(ids, states, strict=True):
+        history = histories[question_id]
+        for index in range(1, len(history)):
+            created_at, (rating, days) = history[index]
+            if days > 0:
+                stability = card_states[index - 1].stability
+                predicted = (1 + factor * days / stability) ** decay
+                reviews.append((created_at, question_id, rating, predicted))
+    reviews.sort()
+    return reviews
 
 
 def memory_states(parameters, rows):
