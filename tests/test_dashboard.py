@@ -105,6 +105,19 @@ def test_it_counts_attempts_per_topic_as_the_grouped_query_did(alice, history):
     assert {key: (row["attempts"], row["average"]) for key, row in per_topic.items()} == old
 
 
+def test_it_counts_attempts_per_topic_with_some_topics_known(
+    alice, history, django_assert_num_queries
+):
+    per_question = dashboard.attempts_per_question(dashboard.review_history(alice))
+    topics = {attempt.question_id: attempt.question.topic_id for attempt in history}
+    known = dict(list(topics.items())[:3])
+    per_topic = dashboard.attempts_per_topic(per_question, known)
+    old = old_attempts_per_topic(alice)
+    assert {key: (row["attempts"], row["average"]) for key, row in per_topic.items()} == old
+    with django_assert_num_queries(0):  # every topic known: nothing to look up
+        assert dashboard.attempts_per_topic(per_question, topics) == per_topic
+
+
 def test_it_counts_true_retention_as_a_pass_over_every_review_did(alice, history):
     rows = dashboard.review_history(alice)
     today_start = profile_for(alice).start_of_day(NOW)

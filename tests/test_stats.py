@@ -346,6 +346,24 @@ class TestMissedPoints:
         assert missed[0].title == "First"
         assert missed[0].label == DEFAULT_POINTS[2][0]
 
+    def test_unpublished_questions_are_left_out_and_the_list_still_fills(self, alice, topic):
+        questions = [make_question(topic=topic, title=f"Q{i}") for i in range(4)]
+        now = timezone.now()
+        for index, question in enumerate(questions):
+            # Question 0 is missed most, then 1, ...: each has fewer ticks than the next.
+            add_attempts(
+                alice, question, [now - timedelta(hours=index)], ticked=range(1, index + 1)
+            )
+        for question in questions[:2]:
+            question.is_published = False
+            question.save()
+        missed = stats.most_missed_points(alice, limit=2)
+        assert [point.title for point in missed] == ["Q2", "Q2"]
+        assert {point.question_id for point in stats.most_missed_points(alice, limit=5)} == {
+            questions[2].pk,
+            questions[3].pk,
+        }
+
     def test_only_the_latest_attempts_are_counted(self, alice, question):
         add_attempts(alice, question, [utc(2024, 1, 1)], ticked=[])
         add_attempts(alice, question, [utc(2024, 1, 2), utc(2024, 1, 3)], ticked=[1, 2, 3])

@@ -105,7 +105,9 @@ def heatmap(counts: dict[date, int], today: date, days: int = HEATMAP_DAYS) -> l
 # --- Cards ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
+# Plain (not frozen) slotted classes: a frozen dataclass sets each field through
+# object.__setattr__, which doubles the cost of building a thousand cards.
+@dataclass(slots=True)
 class CardQuestion:
     """What the progress page shows of a card's question."""
 
@@ -122,7 +124,7 @@ class CardQuestion:
         return Question.get_absolute_url(self)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class DashboardCard:
     """A card as the progress page reads it: its question and its schedule fields, in the order
     of SCHEDULE_FIELDS (tests/test_stats.py checks it)."""
@@ -222,17 +224,19 @@ class TopicProgress:
 def topic_progress(user, scored_cards, per_question=None) -> list[TopicProgress]:
     """Per topic: published questions, cards seen, attempts, average rating and mastery.
 
-    Two queries: topics with their published question counts, and the topics of the
-    questions answered (`per_question` is dashboard.attempts_per_question() of the user's
-    history, read here when not given). Topics with no published question that the user never
-    answered are left out.
+    Two queries at most: topics with their published question counts, and the topics of the
+    questions answered that have no scored card (`per_question` is
+    dashboard.attempts_per_question() of the user's history, read here when not given).
+    Topics with no published question that the user never answered are left out.
     """
     topics = Topic.objects.annotate(
         total=Count("questions", filter=Q(questions__is_published=True))
     )
     if per_question is None:
         per_question = dashboard.attempts_per_question(dashboard.review_history(user))
-    attempts = dashboard.attempts_per_topic(per_question)
+    # The scored cards' questions are most of those answered, with their topics loaded.
+    known = {scored.question.pk: scored.question.topic_id for scored in scored_cards}
+    attempts = dashboard.attempts_per_topic(per_question, known)
     seen, mastered = Counter(), Counter()
     for scored in scored_cards:
         topic_id = scored.question.topic_id
@@ -403,8 +407,8 @@ def recent_entry(attempt_id, question_id, snapshot, ticked):
 def most_missed_points(user, limit: int = 10, recent=None):
     """The key points left unticked most often in the user's latest attempts (`recent`, as
     recent_point_results() gives them, read here when not given), counted per (question,
-    position) with the labels of their latest snapshot. Two queries: the questions' titles and
-    the snapshots the listed points' labels come from.
+    position) with the labels of their latest snapshot. Two queries: the listed questions'
+    titles (more when some of them are unpublished) and the snapshots of their labels.
     """
     if recent is None:
         recent = recent_point_results(user)
@@ -415,15 +419,13 @@ def most_missed_points(user, limit: int = 10, recent=None):
             latest.setdefault(key, attempt_id)
             seen[key] += 1
             missed[key] += not ticked
-    titles = dict(
-        Question.objects.published()
-        .filter(pk__in={question_id for question_id, _position in missed})
-        .values_list("pk", "title")
+    ranked, titles = _first_published(
+        sorted(
+            (key for key, count in missed.items() if count),
+            key=lambda key: (-missed[key], -missed[key] / seen[key], key),
+        ),
+        limit,
     )
-    ranked = sorted(
-        (key for key, count in missed.items() if count and key[0] in titles),
-        key=lambda key: (-missed[key], -missed[key] / seen[key], key),
-    )[:limit]
     snapshots = Attempt.objects.filter(pk__in={latest[key] for key in ranked})
     points = {}
     for attempt_id, snapshot in snapshots.values_list("pk", "key_points_snapshot"):
@@ -441,6 +443,20 @@ def most_missed_points(user, limit: int = 10, recent=None):
         )
         for question_id, position in ranked
     ]
+
+
+def _first_published(keys, limit):
+    """The first `limit` of the (question_id, position) keys whose question is published, and
+    {question_id: title} of theirs: the questions are looked up `limit` keys at a time, so
+    that usually one query of a few rows does."""
+    chosen, titles, checked, start = [], {}, set(), 0
+    while len(chosen) < limit and start < len(keys):
+        batch, start = keys[start : start + limit], start + limit
+        ids = {question_id for question_id, _position in batch} - checked
+        checked |= ids
+        titles.update(Question.objects.published().filter(pk__in=ids).values_list("pk", "title"))
+        chosen += [key for key in batch if key[0] in titles][: limit - len(chosen)]
+    return chosen, titles
 
 
 def history_day_bounds(date_from, date_to, zone):
