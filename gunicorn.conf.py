@@ -3,6 +3,7 @@
 Every value can be changed through the environment; docs/DEPLOY.md and .env.example list them.
 """
 
+import gc
 import os
 import re
 import sys
@@ -82,3 +83,11 @@ if os.path.isdir("/dev/shm"):
 # Gunicorn's control socket lives at one path per user; several servers on one machine (the
 # scale-out tests, several containers sharing a home) would fight over it, and nothing uses it.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Move what loading the app made (modules, settings, URL patterns) out of reach of the
+    garbage collector: its full collections then walk only what requests allocate. A page that
+    builds thousands of objects (the progress dashboard) otherwise pays for walking the whole
+    of Django a few times a request (docs/BENCHMARKS.md, round five)."""
+    gc.freeze()

@@ -1,6 +1,7 @@
 """Rate limits on the account pages, counted where every worker counts, and what the logs and
 caches are not given: reset links, private pages."""
 
+import gc
 import importlib.util
 import logging
 from pathlib import Path
@@ -154,6 +155,15 @@ def test_the_access_log_masks_the_token_of_reset_links():
     assert conf.mask_secrets(line) == "GET /accounts/reset/MTI/********/ HTTP/1.1"
     assert conf.mask_secrets("GET /accounts/reset/done/ HTTP/1.1").endswith("/reset/done/ HTTP/1.1")
     assert conf.logger_class is conf.MaskingLogger
+
+
+def test_each_worker_keeps_the_loaded_app_out_of_the_collectors_way():
+    conf = gunicorn_settings()
+    try:
+        conf.post_worker_init(worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
 
 
 # --- Private pages ---------------------------------------------------------------------------
