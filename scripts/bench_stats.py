@@ -17,6 +17,7 @@ Usage: bench_stats.py [--db sqlite|postgres] [--users N] [--repeat N] [--parts] 
 """
 
 import argparse
+import gc
 import json
 import os
 import secrets
@@ -116,6 +117,8 @@ def measure(args):
         return attempt.pk
 
     call_command("collectstatic", "--noinput", verbosity=0)
+    # As gunicorn.conf.py does in each worker once the app is loaded.
+    gc.freeze()
     users = list(
         get_user_model().objects.filter(username__startswith="bench-user-").order_by("pk")
     )[: args.users]

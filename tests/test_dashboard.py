@@ -16,7 +16,7 @@ from django.utils import timezone, translation
 from questions.progress import dashboard, retention, stats, svg
 from questions.progress.stats_views import _dashboard_context
 from questions.study.models import Attempt, profile_for
-from tests.factories import make_attempt, make_questions, make_topic
+from tests.factories import make_attempt, make_card, make_questions, make_topic
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,49 @@ OLD_ROWS = (
     "{% for day in heat_days %}<tr><td><time datetime=\"{{ day.day|date:'Y-m-d' }}\">"
     '{{ day.day|date:"DATE_FORMAT" }}</time></td><td>{{ day.reviews }}</td></tr>{% endfor %}'
 )
+
+# The topic table as the template wrote each row, with a filter or a translation per figure.
+OLD_TOPIC_ROWS = """        {% for row in topics %}
+          <tr>
+            <th scope="row"><a href="{% url 'questions:practice' %}?topic={{ row.topic.slug|urlencode }}">{{ row.topic.name }}</a></th>
+            <td data-label="{% translate 'Seen' %}">{% blocktranslate with seen=row.seen total=row.total %}{{ seen }} / {{ total }}{% endblocktranslate %}</td>
+            <td data-label="{% translate 'Attempts' %}">{{ row.attempts|floatformat:"g" }}</td>
+            <td data-label="{% translate 'Average grade' %}">{% if row.average_rating is not None %}{{ row.average_rating|floatformat:1 }}{% else %}–{% endif %}</td>
+            <td data-label="{% translate 'Mastery' %}">{% if row.seen %}{{ row.mastery_percent|floatformat:0 }}%
+              <meter min="0" max="{{ row.seen }}" value="{{ row.mastered }}">{{ row.mastered }} / {{ row.seen }}</meter>{% else %}–{% endif %}</td>
+          </tr>
+        {% endfor %}"""  # noqa: E501
+
+
+# The forecast's day numbers and table rows as the date filter wrote them.
+OLD_BAR_DAY = '{{ bar.day|date:"j" }}'
+OLD_FORECAST_ROWS = (
+    "{% for day, count in forecast %}<tr><td><time datetime=\"{{ day|date:'Y-m-d' }}\">"
+    '{{ day|date:"DATE_FORMAT" }}</time>'
+)
+
+
+def old_dashboard_source():
+    """The dashboard's template with the loops it had before they were written in Python."""
+    source = get_template("stats/_dashboard.html").template.source
+    forecast = get_template("stats/_forecast.html").template.source
+    old_forecast = forecast.replace("{{ bar.day_number }}", OLD_BAR_DAY).replace(
+        '{% for day, label, count in forecast_rows %}<tr><td><time datetime="{{ day }}">'
+        "{{ label }}</time>",
+        OLD_FORECAST_ROWS,
+    )
+    assert "forecast_rows" not in old_forecast and "day_number" not in old_forecast
+    source = source.replace('{% include "stats/_forecast.html" %}', old_forecast)
+    heatmap = get_template("stats/_heatmap.html").template.source
+    old_heatmap = heatmap.replace("{{ heat_cells }}", OLD_CELLS).replace(
+        "{{ heat_rows }}", OLD_ROWS
+    )
+    old = source.replace('{% include "stats/_heatmap.html" %}', old_heatmap)
+    new_rows = old[old.index("        {% for row in topic_rows %}") :]
+    new_rows = new_rows[: new_rows.index("{% endfor %}") + len("{% endfor %}")]
+    old = old.replace(new_rows, OLD_TOPIC_ROWS)
+    assert "topic_rows" not in old
+    return old
 
 
 @pytest.fixture
@@ -137,18 +180,15 @@ def test_it_renders_the_dashboard_as_the_template_loops_did(alice, history, lang
     profile = profile_for(alice)
     profile.time_zone = zone
     profile.save()
+    for index, question in enumerate({attempt.question for attempt in history}):
+        stability = (3.0, 30.0)[index % 2]  # some mastered, some not
+        make_card(alice, question, stability=stability, due=NOW + timedelta(days=index))
     with translation.override(language):
         context = _dashboard_context(alice, profile, NOW)
         new = get_template("stats/_dashboard.html").render(context)
-        heatmap = get_template("stats/_heatmap.html").template.source
-        old_heatmap = heatmap.replace("{{ heat_cells }}", OLD_CELLS).replace(
-            "{{ heat_rows }}", OLD_ROWS
-        )
-        source = get_template("stats/_dashboard.html").template.source
-        old_source = source.replace('{% include "stats/_heatmap.html" %}', old_heatmap)
-        assert old_source != source
-        old = engines["django"].from_string(old_source).render(context)
+        old = engines["django"].from_string(old_dashboard_source()).render(context)
     assert context["heat_days"]  # the table has rows
+    assert len(context["topics"]) == 2 and "<meter" in new
     assert new == old
 
 

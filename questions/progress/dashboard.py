@@ -10,16 +10,18 @@ the dashboard's markup).
 """
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
 
 from django.db import connection
 from django.db.models import CharField
 from django.db.models.functions import Cast
-from django.utils.formats import date_format
+from django.template.defaultfilters import floatformat, urlencode
+from django.utils.formats import date_format, localize
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext
 
 from questions.bank.models import Question
 from questions.study.models import Attempt
@@ -94,6 +96,40 @@ def attempts_per_topic(per_question, known_topics=None):
         topic_id: {"attempts": count, "average": total / count}
         for topic_id, (count, total) in per_topic.items()
     }
+
+
+@dataclass(frozen=True, slots=True)
+class TopicRow:
+    """A row of the dashboard's topic table, its figures written as the template's filters
+    and translations wrote them per row (tests/test_dashboard.py compares the two)."""
+
+    name: str
+    query: str  # the topic's slug, URL-encoded
+    seen_of_total: str
+    attempts: str
+    average: str
+    mastery: str
+    seen: int
+    mastered: int
+
+
+def topic_rows(topics):
+    """TopicRows of stats.topic_progress(), in the active language."""
+    seen_of_total = gettext("%(seen)s / %(total)s")
+    return [
+        TopicRow(
+            name=row.topic.name,
+            query=urlencode(row.topic.slug),
+            seen_of_total=seen_of_total
+            % {"seen": localize(row.seen), "total": localize(row.total)},
+            attempts=floatformat(row.attempts, "g"),
+            average=floatformat(row.average_rating, 1) if row.average_rating is not None else "–",
+            mastery=floatformat(row.mastery_percent, 0),
+            seen=row.seen,
+            mastered=row.mastered,
+        )
+        for row in topics
+    ]
 
 
 @lru_cache(maxsize=8192)

@@ -4,7 +4,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
 from django.shortcuts import get_object_or_404, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import Truncator
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_safe
 from questions.durations import format_clock
 from questions.progress import stats
 from questions.progress.forms import HistoryFilterForm
+from questions.shortcuts import pk_url
 from questions.study.models import Attempt, AttemptMode, Rating, profile_for
 from questions.study.recordings import Recording
 
@@ -56,14 +56,12 @@ def _add_row_values(page, zone):
     the labels from a dict made once per request; the values are those the helpers gave
     (the times in the user's zone, as the template's {% timezone %} block showed them).
     """
-    marker = 2147483647
-    link = reverse("questions:attempt", args=[marker])
-    before, after = link.split(str(marker))
+    link = pk_url("questions:attempt")
     ratings = {value: str(label) for value, label in Rating.choices}
     modes = {value: str(label) for value, label in AttemptMode.choices}
     for attempt in page:
         created = timezone.localtime(attempt.created_at, zone)
-        attempt.url = f"{before}{attempt.pk}{after}"
+        attempt.url = link(attempt.pk)
         attempt.rating_label = ratings[attempt.rating]
         attempt.mode_label = modes[attempt.mode]
         attempt.created_iso = created.isoformat()

@@ -58,6 +58,8 @@ def _dashboard_context(user, profile, now):
     cards = stats.cards_for(user)
     scored = stats.score_cards(cards, scheduler_for(profile, now), now)
     forecast = stats.forecast(cards, zone, now)
+    forecast_labels = dashboard.day_labels(day for day, _count in forecast)
+    topics = stats.topic_progress(user, scored, history.attempts_per_question())
     return {
         "zone": profile.time_zone,
         "streaks": stats.streaks(per_day, today),
@@ -70,8 +72,13 @@ def _dashboard_context(user, profile, now):
         "heatmap": heatmap,
         "heat_cells": dashboard.heatmap_cells(heatmap, labels),
         "heat_first": heat_days[0].day,
-        "topics": stats.topic_progress(user, scored, history.attempts_per_question()),
+        "topics": topics,
+        "topic_rows": dashboard.topic_rows(topics),
         "forecast": forecast,
+        # As the date filter wrote them per row: 'Y-m-d' and the language's DATE_FORMAT.
+        "forecast_rows": [
+            (day.isoformat(), forecast_labels[day], count) for day, count in forecast
+        ],
         "forecast_total": sum(count for _day, count in forecast),
         "due_today": forecast[0][1],
         "forecast_chart": svg.bar_chart(forecast),

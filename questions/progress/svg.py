@@ -108,6 +108,11 @@ class Bar(_Weekday):
     day: date
     value: int
 
+    @property
+    def day_number(self):
+        """The day of the month, as the date filter's "j" writes it."""
+        return self.day.day
+
 
 @dataclass(frozen=True)
 class BarChart:

@@ -2,7 +2,6 @@ from django import forms
 from django.db import models
 from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from questions.bank.models import Difficulty, Tag, Topic
@@ -15,6 +14,7 @@ from questions.bank.search import (
     snippet,
     title_rank,
 )
+from questions.shortcuts import pk_url
 from questions.study.models import ReviewCard, mastered_condition
 from questions.study.notes import starred_question_ids
 
@@ -177,8 +177,7 @@ def result_rows(questions, terms):
     """What the list shows for each question: title (highlighted) and, when searching, a
     snippet; its link from one reversed URL and its difficulty's label from a dict made once,
     rather than a reverse() and a get_difficulty_display() per row in the template."""
-    marker = 2147483647
-    before, after = reverse("questions:detail", args=[marker]).split(str(marker))
+    link = pk_url("questions:detail")
     difficulties = {value: str(label) for value, label in Difficulty.choices}
     rows = []
     for question in questions:
@@ -186,7 +185,7 @@ def result_rows(questions, terms):
             "question": question,
             "title": highlight(question.title, terms),
             "snippet": None,
-            "url": f"{before}{question.pk}{after}",
+            "url": link(question.pk),
             "difficulty_label": difficulties.get(question.difficulty, question.difficulty),
         }
         if terms:
