@@ -3,6 +3,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.utils import translation
 
+from questions.bank import facts
 from tests.factories import make_question, make_topic, make_user
 
 
@@ -69,6 +70,14 @@ def _default_language():
     starts from the default language whatever the one before it asked for."""
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _no_bank_facts_from_another_test():
+    """Each test rolls its bank back: the facts a process keeps of it start afresh."""
+    facts.forget()
+    yield
+    facts.forget()
 
 
 @pytest.fixture

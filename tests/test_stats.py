@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from fsrs import Scheduler
 
+from questions.bank.models import Question
 from questions.progress import stats, svg
 from questions.study.models import SCHEDULE_FIELDS, Attempt, ReviewCard, StudyProfile
 from tests.factories import (
@@ -493,16 +494,18 @@ class TestStatsPage:
         )
         for q in questions[:40]:
             make_card(alice, q, stability=5.0, last_review=timezone.now() - timedelta(days=3))
-        # session, user (with profile), latest attempt, card fingerprint, then the dashboard:
-        # the attempts' count and newest time, and with no digest yet the review history and
-        # the latest attempts' checklists; the cards, topics, the topics of the questions
-        # answered, the most missed points' titles and labels; leeches; the starred count
+        # session, user (with profile), the bank's version, latest attempt, card fingerprint,
+        # then the dashboard: the attempts' count and newest time, and with no digest yet the
+        # review history and the latest attempts' checklists; the bank's facts (read once per
+        # process and bank version), the cards, topics, the most missed points' labels;
+        # leeches; the starred count
         with django_assert_num_queries(14):
             response = alice_client.get(reverse("questions:stats"))
         assert response.status_code == 200
         assert response.context["total_reviews"] == 5000
-        # From the cache: session, user, latest attempt, card fingerprint, leeches, starred count
-        with django_assert_num_queries(6):
+        # From the cache: session, user, bank version, latest attempt, card fingerprint,
+        # leeches, starred count
+        with django_assert_num_queries(7):
             again = alice_client.get(reverse("questions:stats"))
 
         def dashboard(page):
@@ -510,10 +513,10 @@ class TestStatsPage:
 
         assert dashboard(again) == dashboard(response)
         # After a grade, the digest reads the new attempt in one query instead of the history
-        # and the checklists in two.
+        # and the checklists in two, and the bank's facts are current.
         latest = start + timedelta(hours=2 * 5000)
         make_attempt(alice, questions[0], rating=1, created_at=latest)
-        with django_assert_num_queries(13):
+        with django_assert_num_queries(12):
             graded = alice_client.get(reverse("questions:stats"))
         assert graded.context["total_reviews"] == 5001
 
@@ -561,6 +564,29 @@ class TestDashboardCache:
         assert stats.dashboard_key(alice, profile, now, "zh-hans") != key
         profile.time_zone = "Asia/Shanghai"
         assert stats.dashboard_key(alice, profile, now, "en") != key
+
+    def test_an_edited_title_or_topic_shows_at_once(self, alice_client, alice, question):
+        add_attempts(alice, question, [timezone.now() - timedelta(days=40)], ticked=[])
+        make_card(alice, question, stability=2.0, last_review=timezone.now() - timedelta(days=30))
+        assert question.title in alice_client.get(reverse("questions:stats")).content.decode()
+        question.title = "A title edited in the admin"
+        question.topic = make_topic(name="A topic it moved to")
+        question.save()
+        body = alice_client.get(reverse("questions:stats")).content.decode()
+        assert "A title edited in the admin" in body
+        assert "A topic it moved to" in body.split('id="topics-heading"')[1]
+
+    def test_an_unpublished_question_leaves_the_dashboard_at_once(
+        self, alice_client, alice, question
+    ):
+        add_attempts(alice, question, [timezone.now() - timedelta(days=40)], ticked=[])
+        make_card(alice, question, stability=2.0, last_review=timezone.now() - timedelta(days=30))
+        assert question.title in alice_client.get(reverse("questions:stats")).content.decode()
+        Question.objects.filter(pk=question.pk).update(
+            is_published=False, updated_at=timezone.now()
+        )  # as the admin's unpublish action writes it
+        dashboard = alice_client.get(reverse("questions:stats")).content.decode()
+        assert question.title not in dashboard.split('id="leech-heading"')[0]
 
     def test_users_never_share_a_cached_dashboard(self, alice_client, alice, bob, question):
         add_attempts(alice, question, [timezone.now()])

@@ -15,8 +15,9 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Max, OuterRef, Subquery
 
+from questions.bank import facts
 from questions.bank.models import Question, Topic
 from questions.progress import dashboard
 from questions.study.models import SCHEDULE_FIELDS, Attempt, ReviewCard, point_results
@@ -154,28 +155,31 @@ class DashboardCard:
         return scheduler.get_card_retrievability(self, now)  # it reads last_review, stability
 
 
-def cards_for(user) -> list[DashboardCard]:
+def cards_for(user, bank=None) -> list[DashboardCard]:
     """The user's cards on published questions, with the title and topic of each question.
 
-    One query; its size is bounded by the bank, not by the history. Plain rows rather than
-    model instances, which cost four times as much to build for a user with 1,000+ cards.
+    One query (and bank.facts.bank_facts() when `bank` is not given); its size is bounded by
+    the bank, not by the history. The questions' titles and topics come from the bank's facts
+    rather than from a join that reads a thousand question rows, and the rows are plain ones
+    rather than model instances, which cost four times as much to build.
     """
+    bank = bank or facts.bank_facts()
     rows = dashboard.values_rows(
-        ReviewCard.objects.seen()
-        .filter(user=user, question__is_published=True)
-        .order_by("question_id"),
+        ReviewCard.objects.seen().filter(user=user).order_by("question_id"),
         "pk",
         "question_id",
-        "question__title",
-        "question__topic_id",
-        "question__language",  # the weakest list's lang attribute
         *SCHEDULE_FIELDS,
         datetimes={"due", "last_review", "skipped_until"},
     )
-    return [
-        DashboardCard(pk, CardQuestion(question_id, title, topic_id, language), *schedule)
-        for pk, question_id, title, topic_id, language, *schedule in rows
-    ]
+    cards = []
+    for pk, question_id, *schedule in rows:
+        question = bank.questions.get(question_id)
+        if question is not None and question.is_published:
+            question = CardQuestion(
+                question_id, question.title, question.topic_id, question.language
+            )
+            cards.append(DashboardCard(pk, question, *schedule))
+    return cards
 
 
 @dataclass(frozen=True)
@@ -221,36 +225,33 @@ class TopicProgress:
         return self.mastery * 100
 
 
-def topic_progress(user, scored_cards, per_question=None) -> list[TopicProgress]:
+def topic_progress(user, scored_cards, per_question=None, bank=None) -> list[TopicProgress]:
     """Per topic: published questions, cards seen, attempts, average rating and mastery.
 
-    Two queries at most: topics with their published question counts, and the topics of the
-    questions answered that have no scored card (`per_question` is
-    dashboard.attempts_per_question() of the user's history, read here when not given).
+    One query, the topics (and bank.facts.bank_facts() when `bank` is not given, which has
+    each question's topic and the published questions per topic). `per_question` is
+    dashboard.attempts_per_question() of the user's history, read here when not given.
     Topics with no published question that the user never answered are left out.
     """
-    topics = Topic.objects.annotate(
-        total=Count("questions", filter=Q(questions__is_published=True))
-    )
+    bank = bank or facts.bank_facts()
     if per_question is None:
         per_question = dashboard.attempts_per_question(dashboard.review_history(user))
-    # The scored cards' questions are most of those answered, with their topics loaded.
-    known = {scored.question.pk: scored.question.topic_id for scored in scored_cards}
-    attempts = dashboard.attempts_per_topic(per_question, known)
+    attempts = dashboard.attempts_per_topic(per_question, bank.topics)
     seen, mastered = Counter(), Counter()
     for scored in scored_cards:
         topic_id = scored.question.topic_id
         seen[topic_id] += 1
         mastered[topic_id] += scored.mastered
     progress = []
-    for topic in topics:
+    for topic in Topic.objects.all():
+        total = bank.published_per_topic[topic.pk]
         row = attempts.get(topic.pk, {})
-        if not topic.total and not row:
+        if not total and not row:
             continue
         progress.append(
             TopicProgress(
                 topic=topic,
-                total=topic.total,
+                total=total,
                 seen=seen[topic.pk],
                 attempts=row.get("attempts", 0),
                 average_rating=row.get("average"),
@@ -313,14 +314,16 @@ def leeches(user, threshold):
 # --- The cached dashboard ---------------------------------------------------------------------
 
 
-def dashboard_key(user, profile, now, language) -> str:
+def dashboard_key(user, profile, now, language, bank_version=None) -> str:
     """The cache key of the user's rendered dashboard: it changes whenever what it shows can.
 
     Two indexed queries: the latest attempt (a grade or an undo changes it) and a fingerprint
-    of the user's cards (a suspension, a skip or a rebuild changes it). The study settings and
-    the language are part of the key, and so is the local hour: recall chances drift with
-    time, and edits to the bank show within the hour.
+    of the user's cards (a suspension, a skip or a rebuild changes it). The study settings,
+    the language and the bank's version (bank.facts.bank_version(): an edited title or topic)
+    are part of the key, and so is the local hour: recall chances drift with time.
     """
+    if bank_version is None:
+        bank_version = facts.bank_version()
     latest = (
         Attempt.objects.filter(user=user)
         .order_by("-created_at", "-id")
@@ -337,6 +340,7 @@ def dashboard_key(user, profile, now, language) -> str:
     study = (profile.time_zone, profile.leech_threshold, profile.desired_retention)
     study += (profile.fsrs_parameters,)
     parts = (language, hour, study, profile.interview_date, latest, sorted(cards.items()))
+    parts += (bank_version,)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"stats:{user.pk}:{digest}"
 
@@ -404,12 +408,13 @@ def recent_entry(attempt_id, question_id, snapshot, ticked):
     return attempt_id, question_id, tuple((point.position, point.ticked) for point in results)
 
 
-def most_missed_points(user, limit: int = 10, recent=None):
+def most_missed_points(user, limit: int = 10, recent=None, bank=None):
     """The key points left unticked most often in the user's latest attempts (`recent`, as
     recent_point_results() gives them, read here when not given), counted per (question,
-    position) with the labels of their latest snapshot. Two queries: the listed questions'
-    titles (more when some of them are unpublished) and the snapshots of their labels.
+    position) with the labels of their latest snapshot. One query, the snapshots of their
+    labels (and bank.facts.bank_facts() for the titles when `bank` is not given).
     """
+    bank = bank or facts.bank_facts()
     if recent is None:
         recent = recent_point_results(user)
     seen, missed, latest = Counter(), Counter(), {}
@@ -419,13 +424,11 @@ def most_missed_points(user, limit: int = 10, recent=None):
             latest.setdefault(key, attempt_id)
             seen[key] += 1
             missed[key] += not ticked
-    ranked, titles = _first_published(
-        sorted(
-            (key for key, count in missed.items() if count),
-            key=lambda key: (-missed[key], -missed[key] / seen[key], key),
-        ),
-        limit,
-    )
+    published = bank.published_titles
+    ranked = sorted(
+        (key for key, count in missed.items() if count and key[0] in published),
+        key=lambda key: (-missed[key], -missed[key] / seen[key], key),
+    )[:limit]
     snapshots = Attempt.objects.filter(pk__in={latest[key] for key in ranked})
     points = {}
     for attempt_id, snapshot in snapshots.values_list("pk", "key_points_snapshot"):
@@ -434,7 +437,7 @@ def most_missed_points(user, limit: int = 10, recent=None):
     return [
         MissedPoint(
             question_id=question_id,
-            title=titles[question_id],
+            title=published[question_id],
             position=position,
             label=points[latest[question_id, position], position].label,
             detail=points[latest[question_id, position], position].detail,
@@ -443,20 +446,6 @@ def most_missed_points(user, limit: int = 10, recent=None):
         )
         for question_id, position in ranked
     ]
-
-
-def _first_published(keys, limit):
-    """The first `limit` of the (question_id, position) keys whose question is published, and
-    {question_id: title} of theirs: the questions are looked up `limit` keys at a time, so
-    that usually one query of a few rows does."""
-    chosen, titles, checked, start = [], {}, set(), 0
-    while len(chosen) < limit and start < len(keys):
-        batch, start = keys[start : start + limit], start + limit
-        ids = {question_id for question_id, _position in batch} - checked
-        checked |= ids
-        titles.update(Question.objects.published().filter(pk__in=ids).values_list("pk", "title"))
-        chosen += [key for key in batch if key[0] in titles][: limit - len(chosen)]
-    return chosen, titles
 
 
 def history_day_bounds(date_from, date_to, zone):

@@ -7,6 +7,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
+from questions.bank import facts
 from questions.progress import dashboard, digest, retention, stats, svg
 from questions.study import notes
 from questions.study.models import MASTERED_STABILITY_DAYS, profile_for
@@ -20,18 +21,19 @@ from questions.study.scheduling import scheduler_for
 def progress_stats(request):
     """The dashboard comes from the cache while nothing it shows has changed.
 
-    Queries besides the session and user: the two of the cache key, the leeches and the starred
-    count; when the dashboard is not cached, five or more (see _dashboard_context).
+    Queries besides the session and user: the three of the cache key (the bank's version, the
+    latest attempt, the cards' fingerprint), the leeches and the starred count; when the
+    dashboard is not cached, four or more (see _dashboard_context).
     """
     user = request.user
     profile = profile_for(user)
     now = timezone.now()
-    key = stats.dashboard_key(user, profile, now, get_language())
+    version = facts.bank_version()
+    key = stats.dashboard_key(user, profile, now, get_language(), version)
     dashboard = cache.get(key)
     if dashboard is None:
-        dashboard = render_to_string(
-            "stats/_dashboard.html", _dashboard_context(user, profile, now), request
-        )
+        context = _dashboard_context(user, profile, now, facts.bank_facts(version))
+        dashboard = render_to_string("stats/_dashboard.html", context, request)
         cache.set(key, dashboard, stats.DASHBOARD_CACHE_SECONDS)
     context = {
         # Only this view writes these keys, with HTML our own template rendered.
@@ -43,10 +45,10 @@ def progress_stats(request):
     return render(request, "stats/stats.html", context)
 
 
-def _dashboard_context(user, profile, now):
-    """The history digest (one query when it is current; see questions/progress/digest.py),
-    then four: the cards, topics, the topics of the questions answered, and the titles of the
-    most missed key points."""
+def _dashboard_context(user, profile, now, bank=None):
+    """The history digest (two queries after a grade; see questions/progress/digest.py), then
+    three: the cards, the topics and the labels of the most missed key points. The questions'
+    titles and topics are the bank's facts (questions/bank/facts.py), read when not given."""
     zone = profile.zone
     today = now.astimezone(zone).date()
     history = digest.history_digest(user, profile.parameters, zone)
@@ -55,11 +57,12 @@ def _dashboard_context(user, profile, now):
     heatmap = svg.heatmap(heat_days)
     listed_days = [day for day in reversed(heat_days) if day.reviews]
     labels = dashboard.day_labels(day.day for day in heat_days)
-    cards = stats.cards_for(user)
+    bank = bank or facts.bank_facts()
+    cards = stats.cards_for(user, bank)
     scored = stats.score_cards(cards, scheduler_for(profile, now), now)
     forecast = stats.forecast(cards, zone, now)
     forecast_labels = dashboard.day_labels(day for day, _count in forecast)
-    topics = stats.topic_progress(user, scored, history.attempts_per_question())
+    topics = stats.topic_progress(user, scored, history.attempts_per_question(), bank)
     return {
         "zone": profile.time_zone,
         "streaks": stats.streaks(per_day, today),
@@ -83,7 +86,7 @@ def _dashboard_context(user, profile, now):
         "due_today": forecast[0][1],
         "forecast_chart": svg.bar_chart(forecast),
         "weakest": stats.weakest(scored),
-        "missed": stats.most_missed_points(user, recent=history.recent),
+        "missed": stats.most_missed_points(user, recent=history.recent, bank=bank),
         "mastered_days": MASTERED_STABILITY_DAYS,
         **retention.figures(profile, now, history),
     }

@@ -174,6 +174,8 @@ class Question(models.Model):
                 condition=models.Q(is_published=False),
                 name="question_unpublished",
             ),
+            # The bank's version (questions/bank/facts.py): its newest change without a scan.
+            models.Index(fields=["updated_at"], name="question_updated"),
         ]
 
     def __str__(self):
