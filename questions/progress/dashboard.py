@@ -30,40 +30,48 @@ from questions.study.models import Attempt
 def values_rows(queryset, *fields, datetimes=()):
     """queryset.values_list(*fields) as a list, the fields named in `datetimes` read faster.
 
-    SQLite returns datetimes as text, which Django parses row by row in Python (for 5,000
-    rows, three times the query's cost); read as text and parsed by datetime.fromisoformat
-    (stored in UTC, 'YYYY-MM-DD HH:MM:SS[.ffffff]'), they are the same values. PostgreSQL's
-    driver parses them in C already.
+    Django parses datetimes row by row in Python: SQLite returns them as text, and on
+    PostgreSQL Django's own loader for them is psycopg's Python one, not its C one (for 5,000
+    rows either costs more than the query). Read as text instead, in UTC (SQLite stores them
+    so, 'YYYY-MM-DD HH:MM:SS[.ffffff]'; Django sets PostgreSQL's session zone to UTC, which
+    adds '+00'), datetime.fromisoformat makes the same aware values in C.
     """
-    if connection.vendor != "sqlite" or not datetimes:
+    if not datetimes:
         return list(queryset.values_list(*fields))
     columns = [Cast(field, CharField()) if field in datetimes else field for field in fields]
     positions = [index for index, field in enumerate(fields) if field in datetimes]
-    parse = datetime.fromisoformat
+    parse = _datetime_parser()
     rows = []
     for row in queryset.values_list(*columns):
         row = list(row)
         for index in positions:
             if row[index] is not None:
-                row[index] = parse(row[index]).replace(tzinfo=UTC)
+                row[index] = parse(row[index])
         rows.append(tuple(row))
     return rows
 
 
+def _datetime_parser():
+    """The text of a datetime column read through Cast(…, CharField()), as an aware UTC
+    datetime."""
+    parse = datetime.fromisoformat
+    if connection.vendor == "sqlite":
+        return lambda text: parse(text).replace(tzinfo=UTC)
+    return lambda text: parse(text).astimezone(UTC)
+
+
 def review_history(user):
     """(question_id, created_at, rating, mode) of every attempt of the user: the rows of
-    AttemptQuerySet.review_history, as a list."""
-    if connection.vendor != "sqlite":
-        return list(Attempt.objects.for_user(user).review_history())
-    parse = datetime.fromisoformat
-    # values_rows() would do, but this is 5,000 rows and the tightest loop of the dashboard.
+    AttemptQuerySet.review_history, as a list (its datetimes read as values_rows() reads
+    them; values_rows() itself would do, but this is the dashboard's tightest loop)."""
+    parse = _datetime_parser()
     text_rows = (
         Attempt.objects.for_user(user)
         .review_history()
         .values_list("question_id", Cast("created_at", CharField()), "rating", "mode")
     )
     return [
-        (question_id, parse(created_at).replace(tzinfo=UTC), rating, mode)
+        (question_id, parse(created_at), rating, mode)
         for question_id, created_at, rating, mode in text_rows
     ]
 
