@@ -80,6 +80,7 @@ def test_it_holds_what_the_dashboard_reads_of_the_whole_history(alice, history):
 
 
 def test_grades_are_added_to_it_as_a_first_view_would_count_them(alice, history, questions):
+    assert len(history) > stats.MISSED_POINTS_WINDOW  # the grades push the oldest checklists out
     digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
     grade(alice, questions[0], 1, rating=1)
     grade(alice, questions[0], 30, ticked=())

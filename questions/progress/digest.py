@@ -12,7 +12,8 @@ Times are integer microseconds and ratings bytes, so that the digest is small to
 quick to load (a few kilobytes a thousand attempts).
 
 It lives in the default cache, and every use checks it against the database: the count and
-the newest time of the user's attempts (one index-only query). Attempts are added only by
+the newest time of the user's attempts (stats.history_state(), one index-only query, which the
+dashboard's cache key reads too). Attempts are added only by
 grading, at the time of the grade, and removed by an undo (the latest), a reset or an account
 deletion; any removal leaves fewer attempts than the digest plus the new ones, and the digest
 is then built again from the whole history. So a digest never disagrees with the database,
@@ -26,14 +27,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
-from django.db.models import Count, Max
 
 from questions.progress import dashboard, retention, stats
 from questions.study import optimizer
 from questions.study.models import Attempt
 
 # Bumped whenever the digest's shape or derivations change, so that no older one is read.
-VERSION = 1
+VERSION = 2
 # A digest unused for a week is dropped; it is rebuilt from the history on the next view.
 CACHE_SECONDS = 7 * 24 * 3600
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -62,6 +62,7 @@ class Digest:
     outcome_remembered: bytearray  # and whether each was remembered
     calibration: list  # retention.calibration_sums() of the predicted reviews
     recent: list  # stats.recent_point_results(), newest first
+    points: stats.PointCounts  # of `recent`
     version: int = VERSION
 
     def attempts_per_question(self):
@@ -85,22 +86,22 @@ def _key(user):
     return f"progress:digest:{user.pk}"
 
 
-def history_digest(user, parameters, zone) -> Digest:
+def history_digest(user, parameters, zone, state=None) -> Digest:
     """The user's digest, up to date with the database, its predictions under `parameters`
     and its days those of `zone` (a ZoneInfo).
 
-    Queries: the attempts' count and newest time; then, unless the cached digest is current,
-    the attempts since it, or with no usable digest the whole history and the latest
-    attempts' checklists.
+    Queries: stats.history_state(), unless `state` gives it; then, unless the cached digest is
+    current, the attempts since it, or with no usable digest the whole history and the
+    latest attempts' checklists.
     """
     parameters = tuple(parameters)
-    state = Attempt.objects.filter(user=user).aggregate(count=Count("*"), latest=Max("created_at"))
+    count, latest = state if state is not None else stats.history_state(user)
     digest = cache.get(_key(user))
     if not isinstance(digest, Digest) or digest.version != VERSION:
         digest = None
-    changed = digest is None or (digest.count, digest.latest) != (state["count"], state["latest"])
+    changed = digest is None or (digest.count, digest.latest) != (count, latest)
     if digest is not None and changed:
-        digest = _brought_up_to_date(user, digest, state["count"])
+        digest = _brought_up_to_date(user, digest, count)
     if digest is None:
         digest = _built(user, parameters, zone)
     elif not changed and (digest.parameters, digest.zone) == (parameters, str(zone)):
@@ -127,6 +128,7 @@ def _built(user, parameters, zone):
         for question_id, (times, ratings) in cards.items()
         for outcome in _outcomes(times, ratings, 0)
     )
+    recent = stats.recent_point_results(user)
     count = sum(len(times) for times, _ratings in cards.values())
     latest = max((times[-1] for times, _ratings in cards.values()), default=None)
     return Digest(
@@ -139,7 +141,8 @@ def _built(user, parameters, zone):
         outcome_times=array("q", (at for at, _remembered in outcomes)),
         outcome_remembered=bytearray(remembered for _at, remembered in outcomes),
         calibration=_calibration(cards, parameters),
-        recent=stats.recent_point_results(user),
+        recent=recent,
+        points=stats.PointCounts().add(recent),
     )
 
 
@@ -185,7 +188,11 @@ def _brought_up_to_date(user, digest, count):
     fresh = [
         stats.recent_entry(pk, q, snapshot, ticked) for pk, q, _at, _r, snapshot, ticked in new
     ]
-    digest.recent = (fresh[::-1] + digest.recent)[: stats.MISSED_POINTS_WINDOW]
+    fresh.reverse()  # newest first
+    digest.points.add(fresh)
+    recent = fresh + digest.recent
+    digest.points.drop(recent[stats.MISSED_POINTS_WINDOW :])
+    digest.recent = recent[: stats.MISSED_POINTS_WINDOW]
     digest.count = count
     digest.latest = new[-1][2]
     return digest

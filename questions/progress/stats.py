@@ -12,7 +12,7 @@ them), which the SQL below relies on when it compares them.
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Max, OuterRef, Subquery
@@ -314,22 +314,26 @@ def leeches(user, threshold):
 # --- The cached dashboard ---------------------------------------------------------------------
 
 
-def dashboard_key(user, profile, now, language, bank_version=None) -> str:
+def history_state(user):
+    """(the user's attempts, the newest one's time): one query on the (user, created_at)
+    index. Any grade, undo or removal of an attempt changes it."""
+    state = Attempt.objects.filter(user=user).aggregate(count=Count("*"), latest=Max("created_at"))
+    return state["count"], state["latest"]
+
+
+def dashboard_key(user, profile, now, language, bank_version=None, attempts=None) -> str:
     """The cache key of the user's rendered dashboard: it changes whenever what it shows can.
 
-    Two indexed queries: the latest attempt (a grade or an undo changes it) and a fingerprint
-    of the user's cards (a suspension, a skip or a rebuild changes it). The study settings,
+    Two indexed queries: the count and newest time of the attempts (history_state(),
+    unless given: a grade, an undo or a removal changes it) and a fingerprint of the user's
+    cards (a suspension, a skip or a rebuild changes it). The study settings,
     the language and the bank's version (bank.facts.bank_version(): an edited title or topic)
     are part of the key, and so is the local hour: recall chances drift with time.
     """
     if bank_version is None:
         bank_version = facts.bank_version()
-    latest = (
-        Attempt.objects.filter(user=user)
-        .order_by("-created_at", "-id")
-        .values_list("id", flat=True)
-        .first()
-    )
+    if attempts is None:
+        attempts = history_state(user)
     # Every change to a card (a grade, a skip, a suspension, a rebuild) moves its updated_at;
     # the count changes when an undo deletes one.
     cards = ReviewCard.objects.filter(user=user).aggregate(
@@ -339,7 +343,7 @@ def dashboard_key(user, profile, now, language, bank_version=None) -> str:
     # The fitted parameters change every recall chance and the calibration.
     study = (profile.time_zone, profile.leech_threshold, profile.desired_retention)
     study += (profile.fsrs_parameters,)
-    parts = (language, hour, study, profile.interview_date, latest, sorted(cards.items()))
+    parts = (language, hour, study, profile.interview_date, attempts, sorted(cards.items()))
     parts += (bank_version,)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"stats:{user.pk}:{digest}"
@@ -408,22 +412,47 @@ def recent_entry(attempt_id, question_id, snapshot, ticked):
     return attempt_id, question_id, tuple((point.position, point.ticked) for point in results)
 
 
-def most_missed_points(user, limit: int = 10, recent=None, bank=None):
-    """The key points left unticked most often in the user's latest attempts (`recent`, as
-    recent_point_results() gives them, read here when not given), counted per (question,
-    position) with the labels of their latest snapshot. One query, the snapshots of their
-    labels (and bank.facts.bank_facts() for the titles when `bank` is not given).
+@dataclass
+class PointCounts:
+    """How often each (question_id, position) was seen and missed in a run of recent_entry()s,
+    and the newest attempt with it (whose snapshot has its label)."""
+
+    seen: Counter = field(default_factory=Counter)
+    missed: Counter = field(default_factory=Counter)
+    latest: dict = field(default_factory=dict)
+
+    def add(self, entries):
+        """Count `entries` (newest first), all newer than those counted so far."""
+        for attempt_id, question_id, checklist in reversed(entries):
+            for position, ticked in checklist:
+                key = (question_id, position)
+                self.latest[key] = attempt_id
+                self.seen[key] += 1
+                self.missed[key] += not ticked
+        return self
+
+    def drop(self, entries):
+        """Stop counting `entries`, the oldest of those counted."""
+        for _attempt_id, question_id, checklist in entries:
+            for position, ticked in checklist:
+                key = (question_id, position)
+                self.seen[key] -= 1
+                self.missed[key] -= not ticked
+                if not self.seen[key]:
+                    del self.seen[key], self.missed[key], self.latest[key]
+
+
+def most_missed_points(user, limit: int = 10, recent=None, bank=None, counts=None):
+    """The key points left unticked most often in the user's latest attempts, counted per
+    (question, position) with the labels of their latest snapshot: `counts` (PointCounts of
+    `recent`, which recent_point_results() reads when neither is given). One query, the
+    snapshots of their labels (and bank.facts.bank_facts() for the titles when `bank` is not
+    given).
     """
     bank = bank or facts.bank_facts()
-    if recent is None:
-        recent = recent_point_results(user)
-    seen, missed, latest = Counter(), Counter(), {}
-    for attempt_id, question_id, checklist in recent:
-        for position, ticked in checklist:
-            key = (question_id, position)
-            latest.setdefault(key, attempt_id)
-            seen[key] += 1
-            missed[key] += not ticked
+    if counts is None:
+        counts = PointCounts().add(recent if recent is not None else recent_point_results(user))
+    seen, missed, latest = counts.seen, counts.missed, counts.latest
     published = bank.published_titles
     ranked = sorted(
         (key for key, count in missed.items() if count and key[0] in published),

@@ -22,17 +22,17 @@ def progress_stats(request):
     """The dashboard comes from the cache while nothing it shows has changed.
 
     Queries besides the session and user: the three of the cache key (the bank's version, the
-    latest attempt, the cards' fingerprint), the leeches and the starred count; when the
-    dashboard is not cached, four or more (see _dashboard_context).
+    attempts' count and newest time, the cards' fingerprint), the leeches and the starred
+    count; when the dashboard is not cached, four or more (see _dashboard_context).
     """
     user = request.user
     profile = profile_for(user)
     now = timezone.now()
-    version = facts.bank_version()
-    key = stats.dashboard_key(user, profile, now, get_language(), version)
+    version, state = facts.bank_version(), stats.history_state(user)
+    key = stats.dashboard_key(user, profile, now, get_language(), version, state)
     dashboard = cache.get(key)
     if dashboard is None:
-        context = _dashboard_context(user, profile, now, facts.bank_facts(version))
+        context = _dashboard_context(user, profile, now, facts.bank_facts(version), state)
         dashboard = render_to_string("stats/_dashboard.html", context, request)
         cache.set(key, dashboard, stats.DASHBOARD_CACHE_SECONDS)
     context = {
@@ -45,13 +45,14 @@ def progress_stats(request):
     return render(request, "stats/stats.html", context)
 
 
-def _dashboard_context(user, profile, now, bank=None):
-    """The history digest (two queries after a grade; see questions/progress/digest.py), then
+def _dashboard_context(user, profile, now, bank=None, state=None):
+    """The history digest (one query after a grade, given `state`; see
+    questions/progress/digest.py), then
     three: the cards, the topics and the labels of the most missed key points. The questions'
     titles and topics are the bank's facts (questions/bank/facts.py), read when not given."""
     zone = profile.zone
     today = now.astimezone(zone).date()
-    history = digest.history_digest(user, profile.parameters, zone)
+    history = digest.history_digest(user, profile.parameters, zone, state)
     per_day = history.reviews_per_day()
     heat_days = stats.heatmap(per_day, today)
     heatmap = svg.heatmap(heat_days)
@@ -86,7 +87,7 @@ def _dashboard_context(user, profile, now, bank=None):
         "due_today": forecast[0][1],
         "forecast_chart": svg.bar_chart(forecast),
         "weakest": stats.weakest(scored),
-        "missed": stats.most_missed_points(user, recent=history.recent, bank=bank),
+        "missed": stats.most_missed_points(user, bank=bank, counts=history.points),
         "mastered_days": MASTERED_STABILITY_DAYS,
         **retention.figures(profile, now, history),
     }
