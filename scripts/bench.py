@@ -667,10 +667,15 @@ def load_runs():
     runs = {}
     # This script's own files only (DB-ATTEMPTS.json): the other benchmarks write theirs here too.
     for path in sorted(RESULTS.glob("*.json")):
-        if re.fullmatch(r"(sqlite|postgres)-\d+\.json", path.name):
+        if re.fullmatch(r"(sqlite|postgres)(\+redis)?-\d+\.json", path.name):
             run = json.loads(path.read_text())
-            runs[(run["db"], run["attempts"])] = run
+            runs[(_label(run), run["attempts"])] = run
     return runs
+
+
+def _label(run):
+    """The run's database, "+redis" when sessions and the cache were in Redis."""
+    return run["db"] + ("+redis" if run.get("redis") else "")
 
 
 def import_table():
@@ -699,12 +704,13 @@ def import_table():
 
 def render_results(runs):
     parts = [DOC_BEGIN, ""]
-    order = sorted(runs, key=lambda key: (key[0] != "sqlite", -key[1]))
+    order = sorted(runs, key=lambda key: (key[0] != "sqlite", key[0], -key[1]))
     for key in order:
         run = runs[key]
         m = run["machine"]
         parts += [
-            f"### {m['database']}, {run['attempts']:,} attempts",
+            f"### {m['database']}{' with Redis (sessions and cache)' if run.get('redis') else ''}"
+            f", {run['attempts']:,} attempts",
             "",
             f"Measured {run['finished']} on {m['cpus']} × {m['cpu']}, {m['memory_gib']} GiB; "
             f"Python {m['python']}, Django {m['django']}, gunicorn {m['gunicorn']} "
@@ -732,10 +738,10 @@ def render_results(runs):
                 capacity_table(capacity),
                 "",
             ]
-    for db in ("sqlite", "postgres"):
+    for db in ("sqlite", "postgres", "postgres+redis"):
         comparison = scale_comparison(runs, db)
         if comparison:
-            name = "SQLite" if db == "sqlite" else "PostgreSQL"
+            name = {"sqlite": "SQLite", "postgres": "PostgreSQL"}.get(db, "PostgreSQL with Redis")
             parts += [f"### {name}: 10,000 against 1,000,000 attempts", "", comparison, ""]
     imports = import_table()
     if imports:
@@ -805,6 +811,7 @@ def main():
             capacity = run_capacity(args, server, learners)
     run = {
         "db": args.db,
+        "redis": bool(variables["REDIS_URL"]),
         "attempts": args.attempts,
         "questions": args.questions,
         "users": args.users,
@@ -830,7 +837,7 @@ def main():
         print(capacity_table(capacity))
         print(f"capacity: {capacity['learners']:,.0f} learners")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{args.db}-{args.attempts}.json").write_text(json.dumps(run, indent=2))
+    (RESULTS / f"{_label(run)}-{args.attempts}.json").write_text(json.dumps(run, indent=2))
     if not args.no_doc:
         write_doc()
         say(f"wrote {DOC.relative_to(ROOT)}")
