@@ -3,7 +3,6 @@
 Every value can be changed through the environment; docs/DEPLOY.md and .env.example list them.
 """
 
-import gc
 import os
 import re
 import sys
@@ -86,8 +85,8 @@ control_socket_disable = True
 
 
 def post_worker_init(worker):
-    """Move what loading the app made (modules, settings, URL patterns) out of reach of the
-    garbage collector: its full collections then walk only what requests allocate. A page that
-    builds thousands of objects (the progress dashboard) otherwise pays for walking the whole
-    of Django a few times a request (docs/BENCHMARKS.md, round five)."""
-    gc.freeze()
+    """Tune the garbage collector for what requests allocate once the app is loaded
+    (interview_prep/collector.py)."""
+    from interview_prep import collector
+
+    collector.tune()

@@ -17,7 +17,6 @@ Usage: bench_stats.py [--db sqlite|postgres] [--users N] [--repeat N] [--parts] 
 """
 
 import argparse
-import gc
 import json
 import os
 import secrets
@@ -102,6 +101,7 @@ def measure(args):
     from django.test import Client
     from django.utils import timezone
 
+    from interview_prep import collector
     from questions.study.models import Attempt, profile_for
 
     def timed_get(client):
@@ -118,7 +118,7 @@ def measure(args):
 
     call_command("collectstatic", "--noinput", verbosity=0)
     # As gunicorn.conf.py does in each worker once the app is loaded.
-    gc.freeze()
+    collector.tune()
     users = list(
         get_user_model().objects.filter(username__startswith="bench-user-").order_by("pk")
     )[: args.users]

@@ -14,6 +14,7 @@ from django.core.cache.backends.db import DatabaseCache
 from django.test import override_settings
 from django.urls import reverse
 
+from interview_prep import collector
 from questions.accounts import ratelimit
 from tests.factories import make_user
 
@@ -159,11 +160,14 @@ def test_the_access_log_masks_the_token_of_reset_links():
 
 def test_each_worker_keeps_the_loaded_app_out_of_the_collectors_way():
     conf = gunicorn_settings()
+    before = gc.get_threshold()
     try:
         conf.post_worker_init(worker=None)
         assert gc.get_freeze_count() > 0
+        assert gc.get_threshold()[0] == collector.YOUNG_THRESHOLD
     finally:
         gc.unfreeze()
+        gc.set_threshold(*before)
 
 
 # --- Private pages ---------------------------------------------------------------------------
