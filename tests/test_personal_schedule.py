@@ -4,6 +4,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
@@ -282,13 +283,16 @@ def test_a_kept_fit_recomputes_each_cards_memory_under_it_and_a_reset_undoes_it(
             reps=3,
         )
     rows = list(Attempt.objects.for_user(forgetful_learner).review_history())
+    cards = ReviewCard.objects.filter(user=forgetful_learner)
+    touched = cards.aggregate(latest=Max("updated_at"))["latest"]
 
     personalise(forgetful_client, django_capture_on_commit_callbacks)
     profile = StudyProfile.objects.get(user=forgetful_learner)
     fitted = optimizer.memory_states(profile.parameters, rows)
     defaults = optimizer.memory_states(DEFAULT_PARAMETERS, rows)
-    cards = ReviewCard.objects.filter(user=forgetful_learner)
     assert [card.stability for card in cards] == [fitted[card.question_id][0] for card in cards]
+    # Every rewritten card shows as changed (the dashboard's key reads the newest change).
+    assert all(card.updated_at > touched for card in cards.all())
 
     with django_capture_on_commit_callbacks(execute=True):
         forgetful_client.post(reverse("questions:schedule_reset"))

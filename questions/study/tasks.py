@@ -60,12 +60,17 @@ def refresh_cards(profile):
     rows, _items = _history(profile)
     states = optimizer.memory_states(profile.parameters, rows)
     changed = []
+    # bulk_update leaves auto_now alone: the progress dashboard's key reads the newest
+    # updated_at of the user's cards to see that their recall chances changed.
+    now = timezone.now()
     for question_id, (stability, difficulty) in states.items():
         card = cards.get(question_id)
         if card is not None:
-            card.stability, card.difficulty = stability, difficulty
+            card.stability, card.difficulty, card.updated_at = stability, difficulty, now
             changed.append(card)
-    ReviewCard.objects.bulk_update(changed, ["stability", "difficulty"], batch_size=1000)
+    ReviewCard.objects.bulk_update(
+        changed, ["stability", "difficulty", "updated_at"], batch_size=1000
+    )
 
 
 def _simulate(profile, rows, items, now):
