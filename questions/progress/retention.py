@@ -92,12 +92,11 @@ def _local_midnight(today_start, days_before):
     return naive.replace(tzinfo=today_start.tzinfo)
 
 
-def review_state_outcomes(rows, histories=None):
+def review_state_outcomes(rows):
     """(created_at, remembered) for every attempt made while its card was in review state:
     the reviews that true retention counts (first sight and learning steps are not recall of
-    something learnt). `histories` is optimizer.card_histories(rows), made here if not given."""
-    if histories is None:
-        histories = optimizer.card_histories(rows)
+    something learnt)."""
+    histories = optimizer.card_histories(rows)
     return [outcome for history in histories.values() for outcome in card_outcomes(history)]
 
 
@@ -111,11 +110,11 @@ def card_outcomes(history):
     ]
 
 
-def true_retention(rows, today_start, histories=None):
+def true_retention(rows, today_start):
     """Anki's true retention: of the reviews of cards in review state, the share not graded
     Again, for today, yesterday, the last 7, 30 and 365 days and all time. `today_start` is
     the user's local midnight (an aware datetime in their zone)."""
-    return period_retention(review_state_outcomes(rows, histories), today_start)
+    return period_retention(review_state_outcomes(rows), today_start)
 
 
 def period_retention(outcomes, today_start):

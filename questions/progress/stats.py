@@ -173,11 +173,9 @@ def cards_for(user, bank=None) -> list[DashboardCard]:
     )
     cards = []
     for pk, question_id, *schedule in rows:
-        question = bank.questions.get(question_id)
-        if question is not None and question.is_published:
-            question = CardQuestion(
-                question_id, question.title, question.topic_id, question.language
-            )
+        known = bank.questions.get(question_id)
+        if known is not None and known.is_published:
+            question = CardQuestion(question_id, known.title, known.topic_id, known.language)
             cards.append(DashboardCard(pk, question, *schedule))
     return cards
 
@@ -324,11 +322,12 @@ def history_state(user):
 def dashboard_key(user, profile, now, language, bank_version=None, attempts=None) -> str:
     """The cache key of the user's rendered dashboard: it changes whenever what it shows can.
 
-    Two indexed queries: the count and newest time of the attempts (history_state(),
-    unless given: a grade, an undo or a removal changes it) and a fingerprint of the user's
-    cards (a suspension, a skip or a rebuild changes it). The study settings,
-    the language and the bank's version (bank.facts.bank_version(): an edited title or topic)
-    are part of the key, and so is the local hour: recall chances drift with time.
+    Up to three indexed queries: the bank's version (bank.facts.bank_version(): a question's
+    title, topic or state edited) and the count and newest time of the attempts
+    (history_state(): a grade, an undo or a removal), unless given, and a fingerprint of the
+    user's cards (a suspension, a skip or a rebuild). The study settings and the language are
+    part of the key, and so is the local hour: recall chances drift with time, and an edited
+    topic name shows within the hour.
     """
     if bank_version is None:
         bank_version = facts.bank_version()
