@@ -190,16 +190,10 @@ if REDIS_URL:
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
     CACHES["throttle"] = {**CACHES["default"], "KEY_PREFIX": "interview_prep:throttle"}
 else:
-    # In this process only: fine for rendered fragments, which any worker can render again, and
-    # for the progress dashboard's history digests, which every use checks against the database.
-    # Two entries per active learner (a dashboard, a digest of ~25 KB a thousand attempts):
-    # Django's default of 300 would cull them from 150 learners on.
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "OPTIONS": {"MAX_ENTRIES": env_int("DJANGO_LOCAL_CACHE_ENTRIES", 2000)},
-        }
-    }
+    # In this process only: fine for rendered fragments and for history digests, which every use
+    # checks against the database. Two entries per active learner (Django's default is 300).
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES["default"]["OPTIONS"] = {"MAX_ENTRIES": env_int("DJANGO_LOCAL_CACHE_ENTRIES", 2000)}
     # Rate-limit counters must be shared by every worker (questions/accounts/ratelimit.py): a
     # table of the database, created by migration 0014 (and `manage.py createcachetable`).
     CACHES["throttle"] = {

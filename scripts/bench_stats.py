@@ -62,7 +62,7 @@ def parts(user, profile, now):
     """Each part of _dashboard_context timed on its own (wall ms), in its order."""
     from django.core.cache import cache
 
-    from questions.progress import digest, retention, stats
+    from questions.progress import digest, missed, retention, stats
     from questions.study.scheduling import scheduler_for
 
     zone = profile.zone
@@ -86,7 +86,7 @@ def parts(user, profile, now):
     _, figures["topics"], _ = timed(
         stats.topic_progress, user, scored, history.attempts_per_question()
     )
-    _, figures["most missed points"], _ = timed(stats.most_missed_points, user, 10, history.recent)
+    _, figures["most missed points"], _ = timed(missed.most_missed_points, user, 10, history.recent)
     _, figures["retention and calibration"], _ = timed(retention.figures, profile, now, history)
     return figures
 

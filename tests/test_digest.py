@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core.cache import cache
 
-from questions.progress import dashboard, digest, retention, stats
-from questions.study import optimizer
+from questions.progress import dashboard, digest, missed, retention, stats
+from questions.study import fsrs_items
 from questions.study.models import Attempt
 from tests.factories import make_attempt, make_questions, make_topic
 from tests.helpers import DEFAULT_PARAMETERS, forgetful_parameters
@@ -69,18 +69,18 @@ def test_it_holds_what_the_dashboard_reads_of_the_whole_history(alice, history):
     assert built.attempts_per_question() == dashboard.attempts_per_question(rows)
     today_start = NOW.astimezone(SHANGHAI).replace(hour=0, minute=0, second=0, microsecond=0)
     assert built.true_retention(today_start) == retention.true_retention(rows, today_start)
-    items = optimizer.items_from_attempts(rows)
-    predictions = optimizer.predict(DEFAULT_PARAMETERS, items)
+    items = fsrs_items.items_from_attempts(rows)
+    predictions = fsrs_items.predict(DEFAULT_PARAMETERS, items)
     expected = retention.calibration(items, predictions)
     for got, want in zip(retention.bins_of(built.calibration), expected, strict=True):
         assert got.reviews == want.reviews
         assert got.predicted == pytest.approx(want.predicted)
         assert got.observed == want.observed
-    assert built.recent == stats.recent_point_results(alice)
+    assert built.recent == missed.recent_point_results(alice)
 
 
 def test_grades_are_added_to_it_as_a_first_view_would_count_them(alice, history, questions):
-    assert len(history) > stats.MISSED_POINTS_WINDOW  # the grades push the oldest checklists out
+    assert len(history) > missed.MISSED_POINTS_WINDOW  # the grades push the oldest checklists out
     digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
     grade(alice, questions[0], 1, rating=1)
     grade(alice, questions[0], 30, ticked=())

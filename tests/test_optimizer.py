@@ -5,8 +5,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from fsrs import Card, Rating, Scheduler
 
-from questions.study import optimizer
-from questions.study.optimizer import FitOutcome, items_from_attempts
+from questions.study import fsrs_items, optimizer
+from questions.study.fsrs_items import items_from_attempts
+from questions.study.optimizer import FitOutcome
 from tests.helpers import DEFAULT_PARAMETERS, forgetful_parameters, simulated_attempts
 
 T0 = datetime(2025, 3, 1, 9, tzinfo=UTC)
@@ -111,7 +112,7 @@ def test_its_predictions_agree_with_the_schedulers_retrievability():
     for _question, at, rating, _mode in rows[:-1]:
         card, _log = scheduler.review_card(card, Rating(rating), at)
 
-    (predicted,) = optimizer.predict(DEFAULT_PARAMETERS, [item])
+    (predicted,) = fsrs_items.predict(DEFAULT_PARAMETERS, [item])
 
     assert predicted == pytest.approx(
         scheduler.get_card_retrievability(card, rows[-1][1]), abs=0.02
@@ -123,20 +124,20 @@ def test_its_one_pass_predictions_are_the_replayed_ones(parameters):
     rows = simulated_attempts(memory=forgetful_parameters(), seed=5)
     items = items_from_attempts(rows)
 
-    reviews = optimizer.predicted_reviews(parameters, optimizer.card_histories(rows))
+    reviews = fsrs_items.predicted_reviews(parameters, fsrs_items.card_histories(rows))
 
     assert [review[:3] for review in reviews] == [
         (item.reviewed_at, item.question_id, item.rating) for item in items
     ]
     assert [predicted for *_review, predicted in reviews] == pytest.approx(
-        optimizer.predict(parameters, items), rel=1e-6
+        fsrs_items.predict(parameters, items), rel=1e-6
     )
-    assert optimizer.predicted_reviews(parameters, {}) == []
+    assert fsrs_items.predicted_reviews(parameters, {}) == []
 
 
 def test_its_scores_reward_the_model_that_knows_the_truth(forgetful_items):
-    truth = optimizer.predict(forgetful_parameters(), forgetful_items)
-    defaults = optimizer.predict(DEFAULT_PARAMETERS, forgetful_items)
+    truth = fsrs_items.predict(forgetful_parameters(), forgetful_items)
+    defaults = fsrs_items.predict(DEFAULT_PARAMETERS, forgetful_items)
 
     assert optimizer.log_loss(forgetful_items, truth) < optimizer.log_loss(
         forgetful_items, defaults

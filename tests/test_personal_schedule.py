@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.study import optimizer
+from questions.study import fsrs_items, optimizer
 from questions.study.models import Attempt, ReviewCard, StudyProfile, profile_for
 from questions.study.optimizer import REFIT_EVERY, FitOutcome
 from questions.study.scheduling import scheduler_for
@@ -288,8 +288,8 @@ def test_a_kept_fit_recomputes_each_cards_memory_under_it_and_a_reset_undoes_it(
 
     personalise(forgetful_client, django_capture_on_commit_callbacks)
     profile = StudyProfile.objects.get(user=forgetful_learner)
-    fitted = optimizer.memory_states(profile.parameters, rows)
-    defaults = optimizer.memory_states(DEFAULT_PARAMETERS, rows)
+    fitted = fsrs_items.memory_states(profile.parameters, rows)
+    defaults = fsrs_items.memory_states(DEFAULT_PARAMETERS, rows)
     assert [card.stability for card in cards] == [fitted[card.question_id][0] for card in cards]
     # Every rewritten card shows as changed (the dashboard's key reads the newest change).
     assert all(card.updated_at > touched for card in cards.all())

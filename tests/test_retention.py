@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from fsrs import Card, Rating, Scheduler, State
 
 from questions.progress import retention
-from questions.study import optimizer
+from questions.study import fsrs_items
 from tests.helpers import DEFAULT_PARAMETERS, forgetful_parameters, simulated_attempts
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -74,8 +74,8 @@ def test_its_days_are_the_users_local_days():
 
 
 def test_its_calibration_bins_add_up_to_the_reviews_counted():
-    items = optimizer.items_from_attempts(simulated_attempts(memory=forgetful_parameters()))
-    predictions = optimizer.predict(DEFAULT_PARAMETERS, items)
+    items = fsrs_items.items_from_attempts(simulated_attempts(memory=forgetful_parameters()))
+    predictions = fsrs_items.predict(DEFAULT_PARAMETERS, items)
 
     bins = retention.calibration(items, predictions)
 
@@ -90,8 +90,8 @@ def test_its_calibration_bins_add_up_to_the_reviews_counted():
 
 
 def test_the_defaults_overrate_a_forgetful_learner():
-    items = optimizer.items_from_attempts(simulated_attempts(memory=forgetful_parameters()))
-    bins = retention.calibration(items, optimizer.predict(DEFAULT_PARAMETERS, items))
+    items = fsrs_items.items_from_attempts(simulated_attempts(memory=forgetful_parameters()))
+    bins = retention.calibration(items, fsrs_items.predict(DEFAULT_PARAMETERS, items))
 
     counted = [b for b in bins if b.reviews >= 50]
     assert counted

@@ -11,7 +11,7 @@ from django.utils import timezone
 from fsrs import Scheduler
 
 from questions.bank.models import Question
-from questions.progress import stats, svg
+from questions.progress import missed, stats, svg
 from questions.study.models import SCHEDULE_FIELDS, Attempt, ReviewCard, StudyProfile
 from tests.factories import (
     DEFAULT_POINTS,
@@ -338,14 +338,14 @@ class TestMissedPoints:
         add_attempts(alice, first, [now - timedelta(days=1)], ticked=[2, 3])  # misses 1, 4
         add_attempts(alice, second, [now], ticked=[1, 2, 3, 4])  # misses nothing
         add_attempts(bob, second, [now], ticked=[])  # not alice's
-        missed = stats.most_missed_points(alice)
-        assert [(p.question_id, p.position, p.missed, p.seen) for p in missed] == [
+        points = missed.most_missed_points(alice)
+        assert [(p.question_id, p.position, p.missed, p.seen) for p in points] == [
             (first.pk, 3, 2, 3),
             (first.pk, 4, 2, 3),
             (first.pk, 1, 1, 3),
         ]
-        assert missed[0].title == "First"
-        assert missed[0].label == DEFAULT_POINTS[2][0]
+        assert points[0].title == "First"
+        assert points[0].label == DEFAULT_POINTS[2][0]
 
     def test_unpublished_questions_are_left_out_and_the_list_still_fills(self, alice, topic):
         questions = [make_question(topic=topic, title=f"Q{i}") for i in range(4)]
@@ -358,9 +358,9 @@ class TestMissedPoints:
         for question in questions[:2]:
             question.is_published = False
             question.save()
-        missed = stats.most_missed_points(alice, limit=2)
-        assert [point.title for point in missed] == ["Q2", "Q2"]
-        assert {point.question_id for point in stats.most_missed_points(alice, limit=5)} == {
+        points = missed.most_missed_points(alice, limit=2)
+        assert [point.title for point in points] == ["Q2", "Q2"]
+        assert {point.question_id for point in missed.most_missed_points(alice, limit=5)} == {
             questions[2].pk,
             questions[3].pk,
         }
@@ -368,15 +368,15 @@ class TestMissedPoints:
     def test_only_the_latest_attempts_are_counted(self, alice, question):
         add_attempts(alice, question, [utc(2024, 1, 1)], ticked=[])
         add_attempts(alice, question, [utc(2024, 1, 2), utc(2024, 1, 3)], ticked=[1, 2, 3])
-        missed = stats.most_missed_points(alice, recent=stats.recent_point_results(alice, 2))
-        assert [(p.position, p.missed, p.seen) for p in missed] == [(4, 2, 2)]
+        points = missed.most_missed_points(alice, recent=missed.recent_point_results(alice, 2))
+        assert [(p.position, p.missed, p.seen) for p in points] == [(4, 2, 2)]
         assert (
-            len(stats.most_missed_points(alice, recent=stats.recent_point_results(alice, 3))) == 4
+            len(missed.most_missed_points(alice, recent=missed.recent_point_results(alice, 3))) == 4
         )
 
     def test_a_point_outside_the_snapshot_is_never_missed(self, alice, question):
         add_attempts(alice, question, [timezone.now()], ticked=[1], snapshot=[[1, "Only", ""]])
-        assert stats.most_missed_points(alice) == []
+        assert missed.most_missed_points(alice) == []
 
     def test_each_attempt_reads_its_points_as_they_were_with_its_ticks(self, alice, question):
         add_attempts(alice, question, [utc(2024, 1, 1)], ticked=[1, 3])
@@ -403,15 +403,15 @@ class TestQuestionsWithMissedPoints:
         add_attempts(alice, draft, [utc(2024, 1, 6)], ticked=[])
         add_attempts(alice, complete, [utc(2024, 1, 6)])
         add_attempts(bob, complete, [utc(2024, 1, 7)], ticked=[])
-        assert list(stats.questions_with_missed_points(alice)) == [recent.pk, still_missed.pk]
-        assert list(stats.questions_with_missed_points(alice, limit=1)) == [recent.pk]
-        assert list(stats.questions_with_missed_points(bob)) == [complete.pk]
+        assert list(missed.questions_with_missed_points(alice)) == [recent.pk, still_missed.pk]
+        assert list(missed.questions_with_missed_points(alice, limit=1)) == [recent.pk]
+        assert list(missed.questions_with_missed_points(bob)) == [complete.pk]
 
     def test_attempts_made_at_the_same_instant_are_ordered_by_id(self, alice, question):
         at = utc(2024, 1, 1)
         add_attempts(alice, question, [at], ticked=[])
         add_attempts(alice, question, [at])  # later id, complete
-        assert list(stats.questions_with_missed_points(alice)) == []
+        assert list(missed.questions_with_missed_points(alice)) == []
 
     def test_it_costs_one_query_whatever_the_history(
         self, alice, question, django_assert_num_queries
@@ -422,7 +422,7 @@ class TestQuestionsWithMissedPoints:
         # the latest attempt of each question, then the questions
         with django_assert_num_queries(2):
             found = list(
-                Question.objects.filter(pk__in=stats.questions_with_missed_points(alice, 5))
+                Question.objects.filter(pk__in=missed.questions_with_missed_points(alice, 5))
             )
         assert found == [question]
 

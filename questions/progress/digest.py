@@ -29,8 +29,8 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 
-from questions.progress import dashboard, retention, stats
-from questions.study import optimizer
+from questions.progress import dashboard, missed, retention, stats
+from questions.study import fsrs_items
 from questions.study.models import Attempt
 
 # Bumped whenever the digest's shape or derivations change, so that no older one is read.
@@ -62,8 +62,8 @@ class Digest:
     outcome_times: array  # review_state_outcomes() in time order: their times
     outcome_remembered: bytearray  # and whether each was remembered
     calibration: list  # retention.calibration_sums() of the predicted reviews
-    recent: list  # stats.recent_point_results(), newest first
-    points: stats.PointCounts  # of `recent`
+    recent: list  # missed.recent_point_results(), newest first
+    points: missed.PointCounts  # of `recent`
     version: int = VERSION
 
     def attempts_per_question(self):
@@ -129,7 +129,7 @@ def _built(user, parameters, zone):
         for question_id, (times, ratings) in cards.items()
         for outcome in _outcomes(times, ratings, 0)
     )
-    recent = stats.recent_point_results(user)
+    recent = missed.recent_point_results(user)
     count = sum(len(times) for times, _ratings in cards.values())
     latest = max((times[-1] for times, _ratings in cards.values()), default=None)
     return Digest(
@@ -143,7 +143,7 @@ def _built(user, parameters, zone):
         outcome_remembered=bytearray(remembered for _at, remembered in outcomes),
         calibration=_calibration(cards, parameters),
         recent=recent,
-        points=stats.PointCounts().add(recent),
+        points=missed.PointCounts().add(recent),
     )
 
 
@@ -187,20 +187,20 @@ def _brought_up_to_date(user, digest, count):
         _predictions(touched, digest.parameters, added), sums=digest.calibration
     )
     fresh = [
-        stats.recent_entry(pk, q, snapshot, ticked) for pk, q, _at, _r, snapshot, ticked in new
+        missed.recent_entry(pk, q, snapshot, ticked) for pk, q, _at, _r, snapshot, ticked in new
     ]
     fresh.reverse()  # newest first
     digest.points.add(fresh)
     recent = fresh + digest.recent
-    digest.points.drop(recent[stats.MISSED_POINTS_WINDOW :])
-    digest.recent = recent[: stats.MISSED_POINTS_WINDOW]
+    digest.points.drop(recent[missed.MISSED_POINTS_WINDOW :])
+    digest.recent = recent[: missed.MISSED_POINTS_WINDOW]
     digest.count = count
     digest.latest = new[-1][2]
     return digest
 
 
 def _history(times, ratings):
-    """optimizer.card_history() of a card's times and ratings, in time order."""
+    """fsrs_items.card_history() of a card's times and ratings, in time order."""
     return [
         (at, (rating, 0 if index == 0 else (at - times[index - 1]) // MICROSECONDS_A_DAY))
         for index, (at, rating) in enumerate(zip(times, ratings, strict=True))
@@ -226,7 +226,7 @@ def _predictions(cards, parameters, added=None):
     """(predicted, remembered) of the cards' predicted reviews in predicted_reviews() order; of
     each card's last `added[question_id]` attempts only, when `added` is given."""
     histories = {question_id: _history(*card) for question_id, card in cards.items()}
-    reviews = optimizer.predicted_reviews(parameters, histories)
+    reviews = fsrs_items.predicted_reviews(parameters, histories)
     if added is not None:
         since = {q: cards[q][0][len(cards[q][0]) - n] for q, n in added.items()}
         reviews = [review for review in reviews if review[0] >= since[review[1]]]

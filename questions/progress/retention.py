@@ -2,7 +2,7 @@
 model's predictions matched that.
 
 Pure functions over (question_id, created_at, rating, mode) rows and the items and predictions
-of questions/study/optimizer.py, so that the progress page, the fit and its evidence all read
+of questions/study/fsrs_items.py, so that the progress page, the fit and its evidence all read
 the same history in the same way; `figures` loads that history for the progress page.
 """
 
@@ -14,7 +14,7 @@ from itertools import accumulate
 from django.utils.translation import gettext_lazy as _
 from fsrs import Scheduler
 
-from questions.study import optimizer
+from questions.study import fsrs_items
 
 # The scheduler's steps decide when a card leaves learning; every Scheduler here has the
 # defaults (questions/study/scheduling.py sets retention and the maximum interval only).
@@ -96,12 +96,12 @@ def review_state_outcomes(rows):
     """(created_at, remembered) for every attempt made while its card was in review state:
     the reviews that true retention counts (first sight and learning steps are not recall of
     something learnt)."""
-    histories = optimizer.card_histories(rows)
+    histories = fsrs_items.card_histories(rows)
     return [outcome for history in histories.values() for outcome in card_outcomes(history)]
 
 
 def card_outcomes(history):
-    """review_state_outcomes() of one card's optimizer.card_history()."""
+    """review_state_outcomes() of one card's fsrs_items.card_history()."""
     states = states_before([rating for _created_at, (rating, _days) in history])
     return [
         (created_at, rating != AGAIN)
@@ -159,7 +159,7 @@ class CalibrationBin:
         return self.observed - self.predicted
 
 
-def calibration(items: list[optimizer.Item], predictions, bins=10):
+def calibration(items: list[fsrs_items.Item], predictions, bins=10):
     """Reviews grouped by the recall predicted for them (0–10 %, …, 90–100 %), with the share
     actually remembered in each group. Every review falls in exactly one bin."""
     return calibration_bins(

@@ -8,7 +8,7 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from questions.bank import facts
-from questions.progress import dashboard, digest, retention, stats, svg
+from questions.progress import dashboard, digest, missed, retention, stats, svg
 from questions.study import notes
 from questions.study.models import MASTERED_STABILITY_DAYS, profile_for
 from questions.study.scheduling import scheduler_for
@@ -87,7 +87,7 @@ def _dashboard_context(user, profile, now, bank=None, state=None):
         "due_today": forecast[0][1],
         "forecast_chart": svg.bar_chart(forecast),
         "weakest": stats.weakest(scored),
-        "missed": stats.most_missed_points(user, bank=bank, counts=history.points),
+        "missed": missed.most_missed_points(user, bank=bank, counts=history.points),
         "mastered_days": MASTERED_STABILITY_DAYS,
         **retention.figures(profile, now, history),
     }

@@ -28,6 +28,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from fsrs import Scheduler
 
+from questions.study.fsrs_items import predict, rust_item
+
 DEFAULT_PARAMETERS = tuple(Scheduler().parameters)
 
 # Held-out evaluation as fsrs-rs does it: the reviews in time order cut into SPLITS + 1 equal
@@ -61,127 +63,6 @@ class FitOutcome(models.TextChoices):
     TOO_FEW = "too_few", _("Not enough reviews yet")
     NOT_BETTER = "not_better", _("The defaults predict you better")
     FAILED = "failed", _("The fit failed")
-
-
-@dataclass(frozen=True)
-class Item:
-    """One predicted review: the card's attempts up to and including it, as (rating, days
-    since the previous attempt) pairs, the first with 0 days."""
-
-    question_id: int
-    reviewed_at: object  # an aware datetime
-    reviews: tuple
-
-    @property
-    def rating(self):
-        return self.reviews[-1][0]
-
-    @property
-    def elapsed_days(self):
-        return self.reviews[-1][1]
-
-    @property
-    def remembered(self):
-        return self.rating > 1
-
-
-def card_histories(rows):
-    """Each card's attempts from (question_id, created_at, rating, mode) rows in any order:
-    {question_id: [(created_at, (rating, days since the previous attempt)), ...]}, oldest first."""
-    by_card = defaultdict(list)
-    for question_id, created_at, rating, _mode in rows:
-        by_card[question_id].append((created_at, int(rating)))
-    return {question_id: card_history(attempts) for question_id, attempts in by_card.items()}
-
-
-def card_history(attempts):
-    """One card's [(created_at, rating)] in any order as card_histories() gives it."""
-    attempts = sorted(attempts, key=lambda attempt: attempt[0])
-    previous, history = None, []
-    for created_at, rating in attempts:
-        history.append(
-            (created_at, (rating, 0 if previous is None else (created_at - previous).days))
-        )
-        previous = created_at
-    return history
-
-
-def items_from_attempts(rows):
-    """FSRS items from (question_id, created_at, rating, mode) rows in any order, oldest
-    review first (the time-series split depends on that order)."""
-    items = []
-    for question_id, history in card_histories(rows).items():
-        reviews = tuple(review for _created_at, review in history)
-        for index, (created_at, (_rating, days)) in enumerate(history):
-            if index and days > 0:
-                items.append(Item(question_id, created_at, reviews[: index + 1]))
-    items.sort(key=lambda item: (item.reviewed_at, item.question_id))
-    return items
-
-
-def predicted_reviews(parameters, histories):
-    """The reviews items_from_attempts would make of these card_histories(), in its order,
-    each with the recall predict() gives it: [(reviewed_at, question_id, rating, predicted)].
-
-    One fsrs-rs pass per card (the memory state after each of its attempts) instead of one
-    replay of the card's attempts per review, which costs the square of a card's attempts.
-    tests/test_optimizer.py checks the values against predict().
-    """
-    ids = [question_id for question_id, history in histories.items() if len(history) > 1]
-    if not ids:
-        return []
-    model = fsrs_rs.FSRS(list(parameters))
-    states = model.historical_memory_state_batch(
-        [_rust_item([review for _at, review in histories[question_id]]) for question_id in ids]
-    )
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    reviews = []
-    for question_id, card_states in zip(ids, states, strict=True):
-        history = histories[question_id]
-        for index in range(1, len(history)):
-            created_at, (rating, days) = history[index]
-            if days > 0:
-                stability = card_states[index - 1].stability
-                predicted = (1 + factor * days / stability) ** decay
-                reviews.append((created_at, question_id, rating, predicted))
-    reviews.sort()
-    return reviews
-
-
-def memory_states(parameters, rows):
-    """Each card's FSRS memory after all its attempts under these parameters, as
-    {question_id: (stability, difficulty)}: what its row should hold once they change."""
-    histories = card_histories(rows)
-    if not histories:
-        return {}
-    model = fsrs_rs.FSRS(list(parameters))
-    ids = list(histories)
-    states = model.memory_state_batch(
-        [_rust_item([review for _at, review in histories[question_id]]) for question_id in ids]
-    )
-    return {
-        question_id: (float(state.stability), float(state.difficulty))
-        for question_id, state in zip(ids, states, strict=True)
-    }
-
-
-def _rust_item(reviews):
-    return fsrs_rs.FSRSItem([fsrs_rs.FSRSReview(rating, days) for rating, days in reviews])
-
-
-def predict(parameters, items):
-    """The recall FSRS with these parameters predicts for each item, from its history alone."""
-    if not items:
-        return []
-    model = fsrs_rs.FSRS(list(parameters))
-    states = model.memory_state_batch([_rust_item(item.reviews[:-1]) for item in items])
-    decay = -parameters[20]
-    factor = 0.9 ** (1 / decay) - 1
-    return [
-        (1 + factor * item.elapsed_days / state.stability) ** decay
-        for item, state in zip(items, states, strict=True)
-    ]
 
 
 def log_loss(items, predictions):
@@ -258,7 +139,7 @@ class FitResult:
 
 
 def _train(items):
-    kept = [_rust_item(item.reviews) for item in items if len(item.reviews) <= MAX_SEQUENCE_LENGTH]
+    kept = [rust_item(item.reviews) for item in items if len(item.reviews) <= MAX_SEQUENCE_LENGTH]
     parameters = fsrs_rs.FSRS(list(DEFAULT_PARAMETERS)).compute_parameters(kept)
     return tuple(float(value) for value in parameters)
 

@@ -110,7 +110,7 @@ class Queue:
         if self.focus == "starred":
             return notes.starred_questions(user).values_list("pk", flat=True)
         if self.focus == "missed":
-            from questions.progress.stats import questions_with_missed_points
+            from questions.progress.missed import questions_with_missed_points
 
             return questions_with_missed_points(user, limit=200)
         if self.focus == "ahead":

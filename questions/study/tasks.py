@@ -13,7 +13,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from questions.bank.models import Question
-from questions.study import optimizer
+from questions.study import fsrs_items, optimizer
 from questions.study.models import Attempt, ReviewCard, StudyProfile
 
 logger = logging.getLogger(__name__)
@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 
 def _history(profile):
     rows = list(Attempt.objects.for_user(profile.user_id).review_history())
-    return rows, optimizer.items_from_attempts(rows)
+    return rows, fsrs_items.items_from_attempts(rows)
 
 
 def fit_profile(profile, now, *, save=True):
@@ -58,7 +58,7 @@ def refresh_cards(profile):
         .only("id", "question_id", "stability", "difficulty")
     }
     rows, _items = _history(profile)
-    states = optimizer.memory_states(profile.parameters, rows)
+    states = fsrs_items.memory_states(profile.parameters, rows)
     changed = []
     # bulk_update leaves auto_now alone: the progress dashboard's key reads the newest
     # updated_at of the user's cards to see that their recall chances changed.
