@@ -203,6 +203,8 @@ else:
         # each counter expires an hour after its window at most.
         "OPTIONS": {"MAX_ENTRIES": 1_000_000},
     }
+    # Django's database sessions, read by a statement compiled once (accounts/sessions.py).
+    SESSION_ENGINE = "questions.accounts.sessions"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
