@@ -1,47 +1,90 @@
-"""A query of one value, compiled to SQL once per process and database, then run for each value.
+"""Querysets compiled to SQL once per process and database, then run again for other values.
 
-Django turns a queryset into SQL every time it runs. For the two rows that every signed-in
-request reads (its session, and its user with the study profile) that costs several times what
-running the SQL costs, so those two lookups compile once and keep the statement, the columns it
-selects and the converters the ORM would apply to them (datetimes made aware, JSON decoded).
-Rows come back as the ORM would give them; `instances` builds the models from them.
+Django turns a queryset into SQL every time it runs, and for the small lookups that every page
+makes (the session, the user with the study profile, the question in the URL, the next card
+due) that costs several times what running the SQL costs. A `CompiledQuery` builds its queryset
+once from sample values, keeps the statement, where each value goes in it and the converters the
+ORM applies to its columns (datetimes made aware, JSON decoded), and then only runs it.
+Each one is tested against its queryset run by the ORM (tests/test_compiled_queries.py).
 """
+
+from datetime import UTC, datetime, timedelta
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
-# Stands for the value while the statement is compiled: the compiled parameters must be exactly
-# this, so the statement has one placeholder and it is the looked-up value's.
-_SAMPLE = 0
+_INT64 = range(-(2**63), 2**63)
+
+
+def _sample(kind, number):
+    """The `number`th value of `kind` to compile with: values that no constant of a query is, so
+    each parameter of the compiled statement that equals one of them is that value's place."""
+    if kind is int:
+        return -7_300_001 - number
+    if kind is str:
+        return f"\x00compiled-sample-{number}"
+    if kind is datetime:
+        return datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=UTC) + timedelta(seconds=number)
+    raise ImproperlyConfigured(f"compiled query: no sample of {kind!r}")
 
 
 class CompiledQuery:
-    """`make_queryset(value)` filters on that one value (a primary key, a session key)."""
+    """`make_queryset(**values)` builds the queryset; `types` names each value's type (int, str
+    or datetime), so that it can be compiled from a sample of that type."""
 
-    def __init__(self, make_queryset):
+    def __init__(self, make_queryset, **types):
         self._make_queryset = make_queryset
+        self._types = types
         self._compiled = {}
 
     def _compile(self, alias):
-        compiler = self._make_queryset(_SAMPLE).query.get_compiler(alias)
+        connection = connections[alias]
+        samples = {name: _sample(kind, n) for n, (name, kind) in enumerate(self._types.items())}
+        # Its first row only: row() reads one, and a driver may fetch every row it is sent.
+        compiler = self._make_queryset(**samples)[:1].query.get_compiler(alias)
         sql, params = compiler.as_sql()
-        if [str(param) for param in params] != [str(_SAMPLE)]:
-            raise ImproperlyConfigured(f"a compiled query takes one value, not {params!r}")
+        prepared = {name: _prepare(connection, value) for name, value in samples.items()}
+        # Each parameter: the name of the value it takes, or None for a constant of the query.
+        places = []
+        for param in params:
+            names = [name for name, value in prepared.items() if value == param]
+            if len(names) > 1:
+                raise ImproperlyConfigured(f"compiled query: {names} compile alike")
+            places.append((names or [None])[0])
+        if set(self._types) - set(places):
+            raise ImproperlyConfigured(f"compiled query: {self._types} not all in {params!r}")
         columns = [column for column, _sql, _alias in compiler.select]
-        converters = compiler.get_converters(columns)
-        fields = [(column.target.model, column.target.attname) for column in columns]
-        self._compiled[alias] = sql, compiler, converters, fields
-        return self._compiled[alias]
+        # (model, attname) of each column that is a model's field, for instances().
+        fields = [
+            (column.target.model, column.target.attname) if hasattr(column, "target") else None
+            for column in columns
+        ]
+        compiled = sql, places, params, compiler, compiler.get_converters(columns), fields
+        self._compiled[alias] = compiled
+        return compiled
 
-    def fields(self, alias="default"):
-        """(model, attname) of each selected column, in order."""
-        return (self._compiled.get(alias) or self._compile(alias))[3]
+    def _get(self, alias):
+        return self._compiled.get(alias) or self._compile(alias)
 
-    def row(self, value, alias="default"):
-        """The first row for `value`, converted as the ORM converts it, or None. One query."""
-        sql, compiler, converters, _fields = self._compiled.get(alias) or self._compile(alias)
-        with connections[alias].cursor() as cursor:
-            cursor.execute(sql, [value])
+    def row(self, alias="default", **values):
+        """The first row for `values`, converted as the ORM converts it, or None. One query.
+
+        An int that no 64-bit column holds finds no row, as the ORM's exact lookups do (the
+        values are keys and ids: compared for equality).
+        """
+        if any(
+            isinstance(value, int) and not _INT64.start <= value < _INT64.stop
+            for value in values.values()
+        ):
+            return None
+        sql, places, constants, compiler, converters, _fields = self._get(alias)
+        connection = connections[alias]
+        params = [
+            constant if name is None else _prepare(connection, values[name])
+            for name, constant in zip(places, constants, strict=True)
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
             row = cursor.fetchone()
         if row is None or not converters:
             return row
@@ -49,14 +92,27 @@ class CompiledQuery:
 
     def instances(self, row, alias="default"):
         """{model: instance} of each model the row selects; a model whose primary key is NULL
-        (a LEFT JOIN that found nothing) is left out."""
+        (a LEFT JOIN that found nothing) is left out. The caller links them (card.question =
+        question), as select_related would have."""
         values = {}
-        for (model, attname), value in zip(self.fields(alias), row, strict=True):
-            values.setdefault(model, ([], []))
-            values[model][0].append(attname)
-            values[model][1].append(value)
+        for (model, attname), value in zip(self._get(alias)[5], row, strict=True):
+            names, row_values = values.setdefault(model, ([], []))
+            names.append(attname)
+            row_values.append(value)
         return {
             model: model.from_db(alias, names, row_values)
             for model, (names, row_values) in values.items()
             if row_values[names.index(model._meta.pk.attname)] is not None
         }
+
+    def get(self, alias="default", **values):
+        """{model: instance} of the first row for `values`, or None."""
+        row = self.row(alias, **values)
+        return None if row is None else self.instances(row, alias)
+
+
+def _prepare(connection, value):
+    # As the ORM prepares a value of a DateTimeField (text on SQLite); others go as they are.
+    if isinstance(value, datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    return value

@@ -1,20 +1,32 @@
 """Small helpers shared by the app's views."""
 
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render, resolve_url
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render, resolve_url
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from questions.bank.models import Question
+from questions.bank.models import Question, Topic
+from questions.compiled import CompiledQuery
+
+
+def published_questions():
+    """Published questions with their topic, without search_text (a second copy of the texts
+    that only search reads)."""
+    return Question.objects.published().select_related("topic").defer("search_text")
+
+
+# Most views of a question start here: compiled once (questions/compiled.py).
+_PUBLISHED_QUESTION = CompiledQuery(lambda pk: published_questions().filter(pk=pk), pk=int)
 
 
 def get_published_question(pk):
-    """The published question `pk` with its topic, or 404 (drafts are invisible to users).
-
-    Without search_text, a second copy of the texts that only search reads.
-    """
-    questions = Question.objects.published().select_related("topic").defer("search_text")
-    return get_object_or_404(questions, pk=pk)
+    """The published question `pk` with its topic, or 404 (drafts are invisible to users)."""
+    found = _PUBLISHED_QUESTION.get(pk=pk)
+    if found is None:
+        raise Http404("No Question matches the given query.")
+    question = found[Question]
+    question.topic = found[Topic]
+    return question
 
 
 def bad_request(request, message):

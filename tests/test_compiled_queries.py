@@ -1,20 +1,24 @@
-"""The session and the user with the profile, read by statements compiled once
-(questions/compiled.py): the same objects as Django's own lookups, in one query each."""
+"""The lookups compiled once (questions/compiled.py): the session, the user with the profile,
+the published question, the next card due. Each gives the same objects as its queryset run by
+the ORM, in one query."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.core.exceptions import ImproperlyConfigured
+from django.http import Http404
 from django.utils import timezone
 
 from questions.accounts.auth import ProfileBackend
 from questions.accounts.sessions import SessionStore
 from questions.compiled import CompiledQuery
+from questions.shortcuts import get_published_question, published_questions
 from questions.study.models import StudyProfile
-from tests.factories import make_user
+from questions.study.scheduling import cards_due, next_due_card
+from tests.factories import make_card, make_question, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +119,81 @@ def test_a_session_written_by_the_compiled_store_reads_back():
     assert DjangoSessionStore(store.session_key)["language"] == "zh-hans"
 
 
-def test_it_refuses_a_query_of_more_than_one_value():
-    query = CompiledQuery(lambda pk: get_user_model().objects.filter(pk=pk, username="li"))
+def test_it_refuses_a_value_the_query_does_not_take():
+    query = CompiledQuery(lambda pk: get_user_model().objects.filter(username="li"), pk=int)
     with pytest.raises(ImproperlyConfigured):
-        query.row(1)
+        query.row(pk=1)
+
+
+def test_it_puts_each_value_in_its_places():
+    ada, bo, _cy = make_user(username="ada"), make_user(username="bo"), make_user(username="cy")
+    since = timezone.now() - timedelta(minutes=5)
+    query = CompiledQuery(
+        lambda low, high, since: get_user_model()
+        .objects.filter(pk__gte=low, pk__lte=high, date_joined__gte=since)
+        .exclude(username="")
+        .order_by("-pk")
+        .values_list("username"),
+        low=int,
+        high=int,
+        since=datetime,
+    )
+    assert query.row(low=ada.pk, high=bo.pk, since=since) == ("bo",)
+    assert query.row(low=ada.pk, high=ada.pk, since=since) == ("ada",)
+    assert query.row(low=ada.pk, high=bo.pk, since=timezone.now() + timedelta(days=1)) is None
+
+
+def test_the_published_question_is_the_querysets(django_assert_num_queries):
+    question = make_question(suggested_answer_seconds=90)
+    expected = published_questions().get(pk=question.pk)
+
+    with django_assert_num_queries(1):
+        found = get_published_question(question.pk)
+        topic = found.topic
+
+    assert found.get_deferred_fields() == {"search_text"}
+    assert _field_values(found) == _field_values(expected)
+    assert _field_values(topic) == _field_values(expected.topic)
+
+
+@pytest.mark.parametrize("pk", [0, -1, 2**63, 10**30])
+def test_an_unknown_question_is_not_found(pk):
+    make_question()
+    with pytest.raises(Http404):
+        get_published_question(pk)
+
+
+def test_an_unpublished_question_is_not_found():
+    question = make_question(is_published=False)
+    with pytest.raises(Http404):
+        get_published_question(question.pk)
+
+
+@pytest.mark.parametrize("in_topic", [False, True])
+def test_the_next_card_due_is_the_querysets(in_topic, django_assert_num_queries):
+    user, other = make_user(), make_user()
+    topic, elsewhere = make_topic(), make_topic()
+    now = timezone.now()
+    for days, where in [(-1, topic), (-3, elsewhere), (-2, topic), (2, topic)]:
+        make_card(user, make_question(topic=where), due=now + timedelta(days=days))
+    make_card(other, make_question(topic=topic), due=now - timedelta(days=9))
+    make_card(user, make_question(topic=topic, is_published=False), due=now - timedelta(days=8))
+    make_card(user, make_question(topic=topic), due=now - timedelta(days=7), suspended=True)
+    chosen = topic if in_topic else None
+    expected = cards_due(user, now, chosen).first()
+
+    with django_assert_num_queries(1):
+        card = next_due_card(user, now, chosen)
+        question, its_topic = card.question, card.question.topic
+
+    assert card == expected
+    assert _field_values(card) == _field_values(expected)
+    assert _field_values(question) == _field_values(expected.question)
+    assert _field_values(its_topic) == _field_values(expected.question.topic)
+    assert card.due == now - timedelta(days=2 if in_topic else 3)
+
+
+def test_no_card_is_due_when_none_is():
+    user = make_user()
+    make_card(user, make_question(), due=timezone.now() + timedelta(days=1))
+    assert next_due_card(user, timezone.now()) is None

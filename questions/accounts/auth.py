@@ -7,7 +7,8 @@ from questions.study.models import StudyProfile
 # Every signed-in request loads its user: with the study profile, which every per-user page
 # needs (and the interface language, questions/accounts/language.py, reads), in one query.
 _USER_WITH_PROFILE = CompiledQuery(
-    lambda pk: get_user_model()._default_manager.select_related("study_profile").filter(pk=pk)
+    lambda pk: get_user_model()._default_manager.select_related("study_profile").filter(pk=pk),
+    pk=int,
 )
 
 
@@ -19,15 +20,10 @@ class ProfileBackend(ModelBackend):
             user_id = int(user_id)
         except (TypeError, ValueError):
             return None
-        row = _USER_WITH_PROFILE.row(user_id)
-        if row is None:
+        found = _USER_WITH_PROFILE.get(pk=user_id)
+        if found is None:
             return None
-        instances = _USER_WITH_PROFILE.instances(row)
-        user = instances[get_user_model()]
-        profile = instances.get(StudyProfile)
-        if profile is not None:
-            # As select_related leaves them: user.study_profile and profile.user without a query.
-            link = StudyProfile._meta.get_field("user")
-            link.set_cached_value(profile, user)
-            link.remote_field.set_cached_value(user, profile)
+        user = found[get_user_model()]
+        if StudyProfile in found:
+            user.study_profile = found[StudyProfile]
         return user if self.user_can_authenticate(user) else None

@@ -12,14 +12,15 @@ from django.utils import timezone
 from questions.compiled import CompiledQuery
 
 _SESSION = CompiledQuery(
-    lambda key: Session.objects.filter(session_key=key).only("session_data", "expire_date")
+    lambda key: Session.objects.filter(session_key=key).only("session_data", "expire_date"),
+    key=str,
 )
 
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
-        row = _SESSION.row(self.session_key) if self.session_key else None
-        session = _SESSION.instances(row)[Session] if row else None
+        found = _SESSION.get(key=self.session_key) if self.session_key else None
+        session = found[Session] if found else None
         if session is None or session.expire_date <= timezone.now():
             # As Django's engine does for a key it does not find: a new session gets a new key.
             self._session_key = None

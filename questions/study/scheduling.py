@@ -6,13 +6,14 @@ that replaying a card's attempts always rebuilds the same state.
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Exists, OuterRef, Q, Subquery
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
-from questions.bank.models import Question
+from questions.bank.models import Question, Topic
+from questions.compiled import CompiledQuery
 from questions.study.models import Attempt, ReviewCard, StudyProfile
 
 # Retention asked for in the last days before an interview (never lower than the user's own).
@@ -113,13 +114,31 @@ def day_progress(user, profile: StudyProfile, now) -> DayProgress:
     )
 
 
-def next_due_card(user, now, topic=None):
+def cards_due(user, now, topic=None):
+    """The user's cards due now, most overdue first, with their question and topic."""
     cards = ReviewCard.objects.due_for(user, now)
     if topic is not None:
         cards = cards.filter(question__topic=topic)
-    return (
-        cards.select_related("question", "question__topic").defer("question__search_text").first()
-    )
+    return cards.select_related("question", "question__topic").defer("question__search_text")
+
+
+# Every practice page and every grade looks for the next card due: compiled once.
+_NEXT_DUE = CompiledQuery(cards_due, user=int, now=datetime)
+_NEXT_DUE_IN_TOPIC = CompiledQuery(cards_due, user=int, now=datetime, topic=int)
+
+
+def next_due_card(user, now, topic=None):
+    """`cards_due(user, now, topic).first()`, from its compiled statement."""
+    if topic is None:
+        found = _NEXT_DUE.get(user=user.pk, now=now)
+    else:
+        found = _NEXT_DUE_IN_TOPIC.get(user=user.pk, now=now, topic=topic.pk)
+    if found is None:
+        return None
+    card, question = found[ReviewCard], found[Question]
+    question.topic = found[Topic]
+    card.question = question
+    return card
 
 
 def next_new_question(user, now, topic=None):
