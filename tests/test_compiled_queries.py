@@ -129,11 +129,13 @@ def test_it_puts_each_value_in_its_places():
     ada, bo, _cy = make_user(username="ada"), make_user(username="bo"), make_user(username="cy")
     since = timezone.now() - timedelta(minutes=5)
     query = CompiledQuery(
-        lambda low, high, since: get_user_model()
-        .objects.filter(pk__gte=low, pk__lte=high, date_joined__gte=since)
-        .exclude(username="")
-        .order_by("-pk")
-        .values_list("username"),
+        lambda low, high, since: (
+            get_user_model()
+            .objects.filter(pk__gte=low, pk__lte=high, date_joined__gte=since)
+            .exclude(username="")
+            .order_by("-pk")
+            .values_list("username")
+        ),
         low=int,
         high=int,
         since=datetime,
