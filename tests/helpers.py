@@ -202,9 +202,11 @@ def with_old_template(name, replacements):
 
 
 def normalised_page(response):
-    """A page without what differs between two requests: CSRF tokens and nonces."""
+    """A page without what differs between two requests: CSRF tokens, nonces and practice
+    tokens (each one signs the moment it was made)."""
     text = response.content.decode()
     text = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1-", text)
+    text = re.sub(r'(name="token" value="|data-recorder data-key=")[^"]+', r"\1-", text)
     text = re.sub(r'("X-CSRFToken": ")[^"]+', r"\1-", text)
     return re.sub(r'nonce="[^"]+"', 'nonce="-"', text)
 
