@@ -1,8 +1,10 @@
 """Small helpers shared by the app's views."""
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from questions.bank.models import Question, Topic
@@ -58,8 +60,37 @@ def redirect_to_next(request, fallback):
 
 
 def pk_url(name):
-    """A function of a pk giving reverse(name, args=[pk]), for a list's rows: one reverse()
-    for the list instead of one per row (reverse() is most of a short row's rendering)."""
-    marker = 2147483647
-    before, after = reverse(name, args=[marker]).split(str(marker))
-    return lambda pk: f"{before}{pk}{after}"
+    """A function of a pk giving reverse(name, args=[pk]): one reverse() per process (and
+    script prefix) instead of one per row or link (reverse() is most of a short row's
+    rendering)."""
+    key = (get_script_prefix(), name)
+    if key not in _pk_urls:
+        marker = 2147483647
+        before, after = reverse(name, args=[marker]).split(str(marker))
+        _pk_urls[key] = lambda pk: f"{before}{pk}{after}"
+    return _pk_urls[key]
+
+
+_pk_urls = {}
+
+# The practice screen's actions on its question, by key of `links` in practice.html.
+_QUESTION_ACTIONS = {
+    "reveal": "questions:reveal",
+    "hint": "questions:hint",
+    "grade": "questions:grade",
+    "skip": "questions:skip",
+    "suspend": "questions:suspend",
+    "report": "questions:report",
+}
+
+
+def question_links(pk):
+    """The URLs of the practice screen's actions on question `pk`."""
+    return {key: pk_url(name)(pk) for key, name in _QUESTION_ACTIONS.items()}
+
+
+@receiver(setting_changed)
+def _forget_urls(setting, **kwargs):
+    # Tests that change the URLconf get its URLs, not the ones worked out before.
+    if setting == "ROOT_URLCONF":
+        _pk_urls.clear()

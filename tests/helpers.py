@@ -192,12 +192,14 @@ def with_old_template(name, replacements):
         assert new in source, new
         source = source.replace(new, old)
     templates = copy.deepcopy(settings.TEMPLATES)
-    templates[0]["APP_DIRS"] = False
-    templates[0]["OPTIONS"]["loaders"] = [
+    templates[0].pop("APP_DIRS", None)
+    loaders = [
         ("django.template.loaders.locmem.Loader", {name: source}),
         "django.template.loaders.filesystem.Loader",
         "django.template.loaders.app_directories.Loader",
     ]
+    # Wrapped as django-template-partials wraps the loaders, so that "page.html#partial" loads.
+    templates[0]["OPTIONS"]["loaders"] = [("template_partials.loader.Loader", loaders)]
     return override_settings(TEMPLATES=templates)
 
 

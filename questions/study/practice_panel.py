@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from questions.bank.models import Question, Topic
 from questions.durations import format_interval
+from questions.shortcuts import question_links
 from questions.study import notes, scheduling
 from questions.study.forms import AttemptForm
 from questions.study.models import AttemptMode, profile_for
@@ -195,7 +196,15 @@ def _add_progress(request, context):
     return context
 
 
+def _add_links(context):
+    """The URLs of the actions on the panel's question, from one reverse() per process each."""
+    if context.get("question") is not None:
+        context["links"] = question_links(context["question"].pk)
+    return context
+
+
 def render_panel(request, context, *, partial="practice-panel"):
+    context = _add_links(context)
     if request.htmx:
         return render(request, f"questions/practice.html#{partial}", context)
     return render(request, "questions/practice.html", _add_progress(request, context))
@@ -204,5 +213,5 @@ def render_panel(request, context, *, partial="practice-panel"):
 def render_after_change(request, context):
     """The htmx answer to a grade, skip, suspend or undo: the next panel, and the day's
     counts swapped out of band (they changed)."""
-    context = _add_progress(request, context) | {"progress_oob": True}
+    context = _add_links(_add_progress(request, context)) | {"progress_oob": True}
     return render(request, "questions/practice.html#panel-and-progress", context)
