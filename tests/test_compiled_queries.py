@@ -1,5 +1,5 @@
 """The lookups compiled once (questions/compiled.py): the session, the user with the profile,
-the published question, the next card due. Each gives the same objects as its queryset run by
+the published question, the next card due, the card of a question. Each gives the same objects as its queryset run by
 the ORM, in one query."""
 
 from datetime import date, datetime, timedelta
@@ -9,7 +9,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from questions.accounts.auth import ProfileBackend
@@ -17,7 +19,7 @@ from questions.accounts.sessions import SessionStore
 from questions.compiled import CompiledQuery
 from questions.shortcuts import get_published_question, published_questions
 from questions.study.models import StudyProfile
-from questions.study.scheduling import cards_due, next_due_card
+from questions.study.scheduling import card_of, cards_due, next_due_card
 from tests.factories import make_card, make_question, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -199,3 +201,28 @@ def test_no_card_is_due_when_none_is():
     user = make_user()
     make_card(user, make_question(), due=timezone.now() + timedelta(days=1))
     assert next_due_card(user, timezone.now()) is None
+
+
+@pytest.mark.parametrize("lock", [False, True])
+def test_the_card_of_a_question_is_the_querysets(lock, django_assert_num_queries):
+    user, other = make_user(), make_user()
+    question, elsewhere = make_question(), make_question()
+    make_card(user, elsewhere)
+    make_card(other, question)
+    expected = make_card(user, question, again_count=3)
+
+    with transaction.atomic(), django_assert_num_queries(1):
+        card = card_of(user, question, lock=lock)
+        assert card.question is question
+
+    assert _field_values(card) == _field_values(expected)
+    assert card_of(user, make_question()) is None
+
+
+def test_the_locked_card_is_read_for_update_where_the_database_can():
+    question, user = make_question(), make_user()
+    make_card(user, question)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        card_of(user, question, lock=True)
+    locks = connection.features.has_select_for_update
+    assert queries[0]["sql"].endswith("FOR UPDATE") == locks

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from questions.bank.models import Question, QuestionReport, Topic
 from questions.shortcuts import get_published_question
 from questions.study import browse, scheduling
-from questions.study.models import Attempt, ReviewCard, profile_for
+from questions.study.models import Attempt, profile_for
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +57,7 @@ def question_detail(request, pk):
         context["attempts"] = Attempt.objects.filter(
             user=request.user, question=question
         ).newest_first()[:20]
-        context["card"] = ReviewCard.objects.filter(user=request.user, question=question).first()
+        context["card"] = scheduling.card_of(request.user, question)
         context["reports"] = QuestionReport.objects.filter(user=request.user, question=question)
         card, profile = context["card"], profile_for(request.user)
         context["is_leech"] = card is not None and card.is_leech(profile.leech_threshold)

@@ -26,7 +26,7 @@ from questions.shortcuts import bad_request, get_published_question
 from questions.study import recording_views, scheduling
 from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
 from questions.study.forms import AttemptForm, GradeForm, ReportForm
-from questions.study.models import AttemptMode, Rating, ReviewCard, profile_for
+from questions.study.models import AttemptMode, Rating, profile_for
 from questions.study.practice_panel import (
     MORE_NEW_STEP,
     BadToken,
@@ -57,7 +57,7 @@ def practice(request):
 def practice_question(request, pk):
     question = get_published_question(pk)
     queue = Queue(request, mode=AttemptMode.BROWSE)
-    card = ReviewCard.objects.filter(user=request.user, question=question).first()
+    card = scheduling.card_of(request.user, question)
     context = question_context(request, queue, question, timezone.now(), card=card)
     return render_panel(request, context)
 
@@ -152,7 +152,7 @@ def reveal(request, pk):
     text = form.cleaned_data["text"]
     scores = score_key_points(text, [point.as_scored() for point in key_points])
     coverage = overall_coverage(scores)
-    card = ReviewCard.objects.filter(user=request.user, question=question).first()
+    card = scheduling.card_of(request.user, question)
     profile = profile_for(request.user)
     fsrs_card = card.as_fsrs() if card and card.reps else scheduling.new_fsrs_card(question.pk)
     intervals = scheduling.preview_intervals(scheduling.scheduler_for(profile, now), fsrs_card, now)

@@ -114,6 +114,29 @@ def day_progress(user, profile: StudyProfile, now) -> DayProgress:
     )
 
 
+def _card_of(user, question, lock=False):
+    cards = ReviewCard.objects.select_for_update() if lock else ReviewCard.objects
+    return cards.filter(user=user, question=question)
+
+
+# Every practice page, reveal and grade reads the learner's card of its question: compiled once.
+_CARD = CompiledQuery(_card_of, user=int, question=int)
+_CARD_LOCKED = CompiledQuery(
+    lambda user, question: _card_of(user, question, lock=True), user=int, question=int
+)
+
+
+def card_of(user, question, *, lock=False):
+    """The user's card of `question`, or None. `lock`: as select_for_update(), locked until the
+    transaction ends (on PostgreSQL; SQLite's transactions lock the whole database)."""
+    found = (_CARD_LOCKED if lock else _CARD).get(user=user.pk, question=question.pk)
+    if found is None:
+        return None
+    card = found[ReviewCard]
+    card.question = question
+    return card
+
+
 def cards_due(user, now, topic=None):
     """The user's cards due now, most overdue first, with their question and topic."""
     cards = ReviewCard.objects.due_for(user, now)
@@ -296,7 +319,7 @@ def _record_grade(
         raise AlreadyGraded from error
 
     # Locked so that concurrent grades of one card apply one after the other.
-    card = ReviewCard.objects.select_for_update().filter(user=user, question=question).first()
+    card = card_of(user, question, lock=True)
     scheduler = scheduler_for(profile, now)
     if card is None:
         updated, _log = scheduler.review_card(new_fsrs_card(question.pk), Rating(rating), now)
