@@ -30,18 +30,23 @@ def _sample(kind, number):
 
 class CompiledQuery:
     """`make_queryset(**values)` builds the queryset; `types` names each value's type (int, str
-    or datetime), so that it can be compiled from a sample of that type."""
+    or datetime), so that it can be compiled from a sample of that type. Its first row only,
+    unless `many`."""
 
-    def __init__(self, make_queryset, **types):
+    def __init__(self, make_queryset, *, many=False, **types):
         self._make_queryset = make_queryset
+        self._many = many
         self._types = types
         self._compiled = {}
 
     def _compile(self, alias):
         connection = connections[alias]
         samples = {name: _sample(kind, n) for n, (name, kind) in enumerate(self._types.items())}
-        # Its first row only: row() reads one, and a driver may fetch every row it is sent.
-        compiler = self._make_queryset(**samples)[:1].query.get_compiler(alias)
+        queryset = self._make_queryset(**samples)
+        if not self._many:
+            # Its first row only: row() reads one, and a driver may fetch every row it is sent.
+            queryset = queryset[:1]
+        compiler = queryset.query.get_compiler(alias)
         sql, params = compiler.as_sql()
         prepared = {name: _prepare(connection, value) for name, value in samples.items()}
         # Each parameter: the name of the value it takes, or None for a constant of the query.
@@ -66,17 +71,14 @@ class CompiledQuery:
     def _get(self, alias):
         return self._compiled.get(alias) or self._compile(alias)
 
-    def row(self, alias="default", **values):
-        """The first row for `values`, converted as the ORM converts it, or None. One query.
+    def rows(self, alias="default", **values):
+        """The rows for `values`, converted as the ORM converts them. One query.
 
         An int that no 64-bit column holds finds no row, as the ORM's exact lookups do (the
         values are keys and ids: compared for equality).
         """
-        if any(
-            isinstance(value, int) and not _INT64.start <= value < _INT64.stop
-            for value in values.values()
-        ):
-            return None
+        if any(isinstance(value, int) and value not in _INT64 for value in values.values()):
+            return []
         sql, places, constants, compiler, converters, _fields = self._get(alias)
         connection = connections[alias]
         params = [
@@ -85,10 +87,15 @@ class CompiledQuery:
         ]
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            row = cursor.fetchone()
-        if row is None or not converters:
-            return row
-        return next(iter(compiler.apply_converters([row], converters)))
+            rows = cursor.fetchall()
+        if not converters:
+            return rows
+        return list(compiler.apply_converters(rows, converters))
+
+    def row(self, alias="default", **values):
+        """The first row for `values`, or None."""
+        rows = self.rows(alias, **values)
+        return rows[0] if rows else None
 
     def instances(self, row, alias="default"):
         """{model: instance} of each model the row selects; a model whose primary key is NULL
@@ -109,6 +116,10 @@ class CompiledQuery:
         """{model: instance} of the first row for `values`, or None."""
         row = self.row(alias, **values)
         return None if row is None else self.instances(row, alias)
+
+    def all(self, model, alias="default", **values):
+        """The `model` instance of each row for `values` (a query of that one model)."""
+        return [self.instances(row, alias)[model] for row in self.rows(alias, **values)]
 
 
 def _prepare(connection, value):

@@ -7,7 +7,7 @@ from django.shortcuts import render, resolve_url
 from django.urls import get_script_prefix, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from questions.bank.models import Question, Topic
+from questions.bank.models import KeyPoint, Question, Topic
 from questions.compiled import CompiledQuery
 
 
@@ -29,6 +29,27 @@ def get_published_question(pk):
     question = found[Question]
     question.topic = found[Topic]
     return question
+
+
+_KEY_POINTS = CompiledQuery(
+    lambda question: KeyPoint.objects.filter(question=question), many=True, question=int
+)
+
+
+def key_points_of(question):
+    """The question's key points in order, kept on it as prefetch_related("key_points") keeps
+    them, so that question.key_points.all() and its reference answer read them without a query.
+    One compiled query (reveal and grade read them)."""
+    cache = getattr(question, "_prefetched_objects_cache", None)
+    if cache is None or "key_points" not in cache:
+        points = _KEY_POINTS.all(KeyPoint, question=question.pk)
+        for point in points:
+            point.question = question
+        # As Django's prefetching leaves a related manager: its queryset, already evaluated.
+        prefetched = question.key_points.get_queryset()
+        prefetched._result_cache, prefetched._prefetch_done = points, True
+        question._prefetched_objects_cache = {**(cache or {}), "key_points": prefetched}
+    return list(question.key_points.all())
 
 
 def bad_request(request, message):

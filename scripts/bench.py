@@ -115,6 +115,12 @@ def parse_args():
         help="Capacity run: ms each connection waits between requests.",
     )
     parser.add_argument("--no-doc", action="store_true", help="Do not rewrite docs/BENCHMARKS.md.")
+    parser.add_argument(
+        "--tag",
+        default="",
+        help="Keep the results as DB-ATTEMPTS-TAG.json, out of the Results tables "
+        "(scripts/bench_scale.py tags its runs).",
+    )
     return parser.parse_args()
 
 
@@ -859,7 +865,8 @@ def main():
         print(capacity_table(capacity))
         print(f"capacity: {capacity['learners']:,.0f} learners")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / f"{_label(run)}-{args.attempts}.json").write_text(json.dumps(run, indent=2))
+    name = f"{_label(run)}-{args.attempts}" + (f"-{args.tag}" if args.tag else "")
+    (RESULTS / f"{name}.json").write_text(json.dumps(run, indent=2))
     if not args.no_doc:
         write_doc()
         say(f"wrote {DOC.relative_to(ROOT)}")

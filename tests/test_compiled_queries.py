@@ -1,6 +1,6 @@
 """The lookups compiled once (questions/compiled.py): the session, the user with the profile,
-the published question, the next card due, the card of a question. Each gives the same objects as its queryset run by
-the ORM, in one query."""
+the published question, the next card due, the card and the note of a question, its key points.
+Each gives the same objects as its queryset run by the ORM, in one query."""
 
 from datetime import date, datetime, timedelta
 
@@ -17,8 +17,9 @@ from django.utils import timezone
 from questions.accounts.auth import ProfileBackend
 from questions.accounts.sessions import SessionStore
 from questions.compiled import CompiledQuery
-from questions.shortcuts import get_published_question, published_questions
-from questions.study.models import StudyProfile
+from questions.shortcuts import get_published_question, key_points_of, published_questions
+from questions.study.models import QuestionNote, StudyProfile
+from questions.study.notes import note_for
 from questions.study.scheduling import card_of, cards_due, next_due_card
 from tests.factories import make_card, make_question, make_topic, make_user
 
@@ -226,3 +227,39 @@ def test_the_locked_card_is_read_for_update_where_the_database_can():
         card_of(user, question, lock=True)
     locks = connection.features.has_select_for_update
     assert queries[0]["sql"].endswith("FOR UPDATE") == locks
+
+
+def test_the_note_on_a_question_is_the_querysets(django_assert_num_queries):
+    user, question = make_user(), make_question()
+    QuestionNote.objects.create(user=make_user(), question=question, text="not mine")
+    expected = QuestionNote.objects.create(user=user, question=question, text="**mine**")
+
+    with django_assert_num_queries(1):
+        note = note_for(user, question)
+        assert note.question is question
+
+    assert _field_values(note) == _field_values(expected)
+    assert note_for(user, make_question()) is None
+
+
+def test_the_key_points_are_the_querysets_and_stay_on_the_question(django_assert_num_queries):
+    question = make_question()
+    make_question()  # another question's points
+    expected = list(question.key_points.all())
+    question = get_published_question(question.pk)
+
+    with django_assert_num_queries(1):
+        points = key_points_of(question)
+        again = list(question.key_points.all())
+        answer = question.reference_answer()
+        key_points_of(question)
+
+    assert [_field_values(p) for p in points] == [_field_values(p) for p in expected]
+    assert again == points
+    assert all(point.question is question for point in points)
+    assert answer == get_published_question(question.pk).reference_answer()
+
+
+def test_a_question_without_key_points_has_none():
+    question = make_question(key_points=[])
+    assert key_points_of(question) == []

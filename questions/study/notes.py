@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from questions.bank.models import Question
+from questions.compiled import CompiledQuery
 from questions.study.models import QuestionNote
 
 NOTE_MAX_LENGTH = QuestionNote._meta.get_field("text").max_length
@@ -20,9 +21,22 @@ class NoteForm(forms.Form):
     )
 
 
+# The note panel beside every answer reads it: compiled once (questions/compiled.py).
+_NOTE = CompiledQuery(
+    lambda user, question: QuestionNote.objects.filter(user=user, question=question),
+    user=int,
+    question=int,
+)
+
+
 def note_for(user, question) -> QuestionNote | None:
     """The user's note on the question, if any (one query)."""
-    return QuestionNote.objects.filter(user=user, question=question).first()
+    found = _NOTE.get(user=user.pk, question=question.pk)
+    if found is None:
+        return None
+    note = found[QuestionNote]
+    note.question = question
+    return note
 
 
 def set_star(user, question, starred: bool) -> QuestionNote:

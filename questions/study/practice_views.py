@@ -11,7 +11,6 @@ from datetime import UTC, datetime, timedelta
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.db.models import prefetch_related_objects
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,7 +21,7 @@ from django_htmx.http import push_url
 
 from questions.bank.importing.records import CJK_RE
 from questions.durations import format_interval
-from questions.shortcuts import bad_request, get_published_question
+from questions.shortcuts import bad_request, get_published_question, key_points_of
 from questions.study import recording_views, scheduling
 from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
 from questions.study.forms import AttemptForm, GradeForm, ReportForm
@@ -106,7 +105,7 @@ def hint(request, pk):
         payload = read_token(form.cleaned_data["token"], request.user, question)
     except BadToken as error:
         return bad_request(request, str(error))
-    key_points = list(question.key_points.all())
+    key_points = key_points_of(question)
     hints = min(_hints_from(request, key_points) + 1, len(key_points))
     queue = Queue(request, mode=payload["m"])
     context = question_context(request, queue, question, timezone.now(), form=form, hints=hints)
@@ -133,10 +132,9 @@ def reveal(request, pk):
         return bad_request(request, str(error))
     queue = Queue(request, mode=payload["m"])
     now = timezone.now()
-    # Prefetched, so that the answer panel's reference answer (question.reference_answer)
-    # reads the same key points instead of querying them again.
-    prefetch_related_objects([question], "key_points")
-    key_points = list(question.key_points.all())
+    # Kept on the question, so that the answer panel's reference answer
+    # (question.reference_answer) reads the same key points instead of querying them again.
+    key_points = key_points_of(question)
     hints = _hints_from(request, key_points)
     if not form.is_valid():
         context = question_context(request, queue, question, now, form=form, hints=hints)
@@ -192,7 +190,7 @@ def reveal(request, pk):
 @login_required
 def grade(request, pk):
     question = get_published_question(pk)
-    key_points = list(question.key_points.all())
+    key_points = key_points_of(question)
     form = GradeForm(request.POST, positions=[point.position for point in key_points])
     if not form.is_valid():
         if "rating" in form.errors:
