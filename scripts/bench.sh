@@ -4,7 +4,9 @@
 # is kept (var/bench*.sqlite3, the interview_prep_bench* databases) and reused by later runs.
 # Then it times importing 10,000 questions (scripts/bench_import.py; BENCH_IMPORT=0 skips it)
 # and fitting FSRS to each generated user on one core (scripts/bench_fit.py; BENCH_FIT=0 skips it).
-# Then it times a cold progress page (scripts/bench_stats.py; BENCH_STATS=0 skips it).
+# Then it times a cold progress page (scripts/bench_stats.py; BENCH_STATS=0 skips it), and
+# compares each page at 10,000 and 1,000,000 attempts, run in turn (scripts/bench_scale.py;
+# BENCH_SCALE=0 skips it).
 # Last it times the key-point coverage estimate (scripts/bench_coverage.py; BENCH_COVERAGE=0
 # skips it). The figures go to docs/BENCHMARKS.md; scripts/bench.py --help lists the other knobs.
 set -euo pipefail
@@ -25,6 +27,9 @@ for db in ${BENCH_DB:-sqlite postgres}; do
   # A cold progress page for users of about 5,000 attempts, in three zones (bench_fit's data).
   if [ "${BENCH_STATS:-1}" = 1 ]; then
     .venv/bin/python scripts/bench_stats.py --db "$db"
+  fi
+  if [ "${BENCH_SCALE:-1}" = 1 ]; then
+    .venv/bin/python scripts/bench_scale.py --db "$db"
   fi
 done
 # The coverage estimate needs no database: once, after the pages.
