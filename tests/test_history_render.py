@@ -19,6 +19,22 @@ OLD_ROW_VALUES = [
     ("{{ attempt.created_at|date:'c' }}", "{{ attempt.created_iso }}"),
     ('{{ attempt.created_at|date:"DATETIME_FORMAT" }}', "{{ attempt.created_label }}"),
     ("{{ attempt.snippet|truncatechars:160 }}", "{{ attempt.short_snippet }}"),
+    # The words of every row, translated once.
+    (
+        "      {% for attempt in page %}",
+        '      {% translate "Grade" as grade_word %}{% translate "Coverage" as coverage_word %}'
+        "{% for attempt in page %}",
+    ),
+    ('{% translate "Grade" %}: </span>', "{{ grade_word }}: </span>"),
+    ('<span>{% translate "Coverage" %} {% widthratio', "<span>{{ coverage_word }} {% widthratio"),
+    # The filters' options, written by the form (HistoryFilterForm.select_fields).
+    (
+        '{% with chosen=field.data|default_if_none:"" %}'
+        "{% for value, label in field.field.choices %}"
+        '<option value="{{ value }}"{% if value|stringformat:"s" == chosen %} selected{% endif %}>'
+        "{{ label }}</option>{% endfor %}{% endwith %}",
+        "{{ options }}",
+    ),
 ]
 
 
@@ -44,7 +60,7 @@ def history(alice):
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("query", ["", "?page=2", "?rating=1"])
+@pytest.mark.parametrize("query", ["", "?page=2", "?rating=1", "?mode=mock&rating=9"])
 def test_it_renders_the_rows_as_the_template_helpers_did(alice_client, history, language, query):
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
     new = alice_client.get(f"/history/{query}", **headers)
