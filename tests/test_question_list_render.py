@@ -1,6 +1,6 @@
 """The question list with each row's link and difficulty label computed in Python
-(browse.result_rows) renders byte for byte what the template's helpers rendered, in both
-languages, with and without a search."""
+(browse.result_rows), and its filters' options written by the form, renders byte for byte
+what the template's helpers rendered, in both languages, with and without a search."""
 
 import pytest
 
@@ -13,6 +13,19 @@ pytestmark = pytest.mark.django_db
 OLD_ROW_VALUES = [
     ("{{ row.question.get_absolute_url }}", "{{ row.url }}"),
     ("{{ row.question.get_difficulty_display }}", "{{ row.difficulty_label }}"),
+    # The filters' options, written by the form (BrowseForm.select_fields).
+    (
+        '  {% for field in filters %}{% if field.name != "q" %}\n    <div class="field">',
+        '  {% for field, options in filters.select_fields %}\n    <div class="field">',
+    ),
+    (
+        '{% with chosen=field.data|default_if_none:"" %}'
+        "{% for value, label in field.field.choices %}"
+        '<option value="{{ value }}"{% if value == chosen %} selected{% endif %}>'
+        "{{ label }}</option>{% endfor %}{% endwith %}",
+        "{{ options }}",
+    ),
+    ("    </div>\n  {% endif %}{% endfor %}", "    </div>\n  {% endfor %}"),
 ]
 
 
@@ -26,7 +39,9 @@ def bank():
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("query", ["", "?page=2", "?q=question", "?difficulty=hard"])
+@pytest.mark.parametrize(
+    "query", ["", "?page=2", "?q=question", "?difficulty=hard", "?sort=title&tag=x"]
+)
 def test_it_renders_the_rows_as_the_template_helpers_did(alice_client, bank, language, query):
     headers = {"HTTP_ACCEPT_LANGUAGE": language}
     new = alice_client.get(f"/questions/{query}", **headers)

@@ -2,11 +2,10 @@ from datetime import date
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from questions.bank.models import Topic
+from questions.rendering import select_options
 from questions.study.models import AttemptMode, Rating
 
 # Far enough apart for any real history, near enough that a day after the end still exists.
@@ -70,10 +69,8 @@ class HistoryFilterForm(forms.Form):
 
     @property
     def select_fields(self):
-        """(bound field, its <option> elements) of each select, the chosen one selected: written
-        here, not by a template tag per option. The topics are read once: iter() keeps list()
-        from asking the choices for their length, which would COUNT them first."""
-        return [(self[name], _options(self[name])) for name in SELECTS]
+        """(bound field, its <option> elements) of each select (rendering.select_options)."""
+        return [(self[name], select_options(self[name])) for name in SELECTS]
 
     @property
     def date_fields(self):
@@ -82,15 +79,3 @@ class HistoryFilterForm(forms.Form):
     def applied(self):
         """The valid, non-empty filters (call after is_valid())."""
         return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
-
-
-def _options(field):
-    chosen = "" if field.data is None else str(field.data)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if str(value) == chosen else "", label)
-            for value, label in iter(field.field.choices)
-        ),
-    )

@@ -14,6 +14,7 @@ from questions.bank.search import (
     snippet,
     title_rank,
 )
+from questions.rendering import select_options
 from questions.shortcuts import pk_url
 from questions.study.models import ReviewCard, mastered_condition
 from questions.study.notes import starred_question_ids
@@ -128,6 +129,11 @@ class BrowseForm(forms.Form):
         ]
         self.fields["tag"].choices = [("", _("All tags"))] + [(name, name) for name in self.tags]
         self.terms = []
+
+    @property
+    def select_fields(self):
+        """(bound field, its <option> elements) of each select (rendering.select_options)."""
+        return [(field, select_options(field)) for field in self if field.name != "q"]
 
     def clean_q(self):
         query = " ".join(self.cleaned_data["q"].split())
