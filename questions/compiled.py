@@ -102,7 +102,10 @@ class CompiledQuery:
         (a LEFT JOIN that found nothing) is left out. The caller links them (card.question =
         question), as select_related would have."""
         values = {}
-        for (model, attname), value in zip(self._get(alias)[5], row, strict=True):
+        for field, value in zip(self._get(alias)[5], row, strict=True):
+            if field is None:  # an annotation: in the row, on no model
+                continue
+            model, attname = field
             names, row_values = values.setdefault(model, ([], []))
             names.append(attname)
             row_values.append(value)

@@ -23,7 +23,10 @@ _PUBLISHED_QUESTION = CompiledQuery(lambda pk: published_questions().filter(pk=p
 
 def get_published_question(pk):
     """The published question `pk` with its topic, or 404 (drafts are invisible to users)."""
-    found = _PUBLISHED_QUESTION.get(pk=pk)
+    try:
+        found = _PUBLISHED_QUESTION.get(pk=int(pk))
+    except (TypeError, ValueError):
+        found = None
     if found is None:
         raise Http404("No Question matches the given query.")
     question = found[Question]

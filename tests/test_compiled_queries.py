@@ -161,7 +161,7 @@ def test_the_published_question_is_the_querysets(django_assert_num_queries):
     assert _field_values(topic) == _field_values(expected.topic)
 
 
-@pytest.mark.parametrize("pk", [0, -1, 2**63, 10**30])
+@pytest.mark.parametrize("pk", [0, -1, 2**63, 10**30, "12x", None])
 def test_an_unknown_question_is_not_found(pk):
     make_question()
     with pytest.raises(Http404):
