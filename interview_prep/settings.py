@@ -4,8 +4,6 @@ Every variable is listed in README.md and .env.example. Production (DJANGO_DEBUG
 refuses to start without what it needs instead of falling back to something unsafe.
 """
 
-import json
-import os
 import sys
 from datetime import timedelta
 from pathlib import Path
@@ -13,49 +11,9 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from interview_prep.env import env_bool, env_int, env_json_object, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_str(name, default=""):
-    return os.environ.get(name, default).strip()
-
-
-def env_bool(name, default=False):
-    value = env_str(name).lower()
-    if value == "":
-        return default
-    if value in ("1", "true", "yes", "on"):
-        return True
-    if value in ("0", "false", "no", "off"):
-        return False
-    sys.exit(f"error: {name}={value!r} is not a boolean (use 1/0, true/false, yes/no, on/off)")
-
-
-def env_int(name, default):
-    value = env_str(name)
-    if value == "":
-        return default
-    try:
-        return int(value)
-    except ValueError:
-        sys.exit(f"error: {name}={value!r} is not an integer")
-
-
-def env_list(name, default=""):
-    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
-
-
-def env_json_object(name):
-    value = env_str(name)
-    if value == "":
-        return {}
-    try:
-        parsed = json.loads(value)
-    except ValueError:
-        parsed = None
-    if not isinstance(parsed, dict):
-        sys.exit(f"error: {name} is not a JSON object")
-    return parsed
 
 
 DEBUG = env_bool("DJANGO_DEBUG", False)

@@ -3,8 +3,9 @@ settings of interview_prep/settings.py, and here, in one place, every value that
 test. A server or command that a test starts in a subprocess is given no DJANGO_* variable, so it
 runs the production settings (manage.py and wsgi.py default to them)."""
 
+from interview_prep.env import env_bool, env_str
 from interview_prep.settings import *  # noqa: F403
-from interview_prep.settings import INSTALLED_APPS, STORAGES, TASKS_BACKENDS, env_bool, env_str
+from interview_prep.settings import INSTALLED_APPS, STORAGES, TASKS_BACKENDS
 
 # Tests sign with the development key; only a server must be given a real one.
 SECRET_KEY_MISSING = False
