@@ -9,11 +9,21 @@ Each one is tested against its queryset run by the ORM (tests/test_compiled_quer
 """
 
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 
 _INT64 = range(-(2**63), 2**63)
+
+
+class _Compiled(NamedTuple):
+    sql: str
+    places: list  # per parameter: the name of the value it takes, or None for a constant
+    constants: tuple  # the compiled parameters (the constants' values at their places)
+    compiler: object
+    converters: dict
+    models: dict  # {model: (attnames, their columns' places in a row)}
 
 
 def _sample(kind, number):
@@ -59,12 +69,17 @@ class CompiledQuery:
         if set(self._types) - set(places):
             raise ImproperlyConfigured(f"compiled query: {self._types} not all in {params!r}")
         columns = [column for column, _sql, _alias in compiler.select]
-        # (model, attname) of each column that is a model's field, for instances().
-        fields = [
-            (column.target.model, column.target.attname) if hasattr(column, "target") else None
-            for column in columns
-        ]
-        compiled = sql, places, params, compiler, compiler.get_converters(columns), fields
+        # For instances(): each model's attnames and the places of their columns in a row
+        # (a column that is no model's field, an annotation, is on none).
+        models = {}
+        for index, column in enumerate(columns):
+            if hasattr(column, "target"):
+                names, indexes = models.setdefault(column.target.model, ([], []))
+                names.append(column.target.attname)
+                indexes.append(index)
+        compiled = _Compiled(
+            sql, places, params, compiler, compiler.get_converters(columns), models
+        )
         self._compiled[alias] = compiled
         return compiled
 
@@ -79,18 +94,18 @@ class CompiledQuery:
         """
         if any(isinstance(value, int) and value not in _INT64 for value in values.values()):
             return []
-        sql, places, constants, compiler, converters, _fields = self._get(alias)
+        compiled = self._get(alias)
         connection = connections[alias]
         params = [
             constant if name is None else _prepare(connection, values[name])
-            for name, constant in zip(places, constants, strict=True)
+            for name, constant in zip(compiled.places, compiled.constants, strict=True)
         ]
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(compiled.sql, params)
             rows = cursor.fetchall()
-        if not converters:
+        if not compiled.converters:
             return rows
-        return list(compiler.apply_converters(rows, converters))
+        return list(compiled.compiler.apply_converters(rows, compiled.converters))
 
     def row(self, alias="default", **values):
         """The first row for `values`, or None."""
@@ -101,19 +116,12 @@ class CompiledQuery:
         """{model: instance} of each model the row selects; a model whose primary key is NULL
         (a LEFT JOIN that found nothing) is left out. The caller links them (card.question =
         question), as select_related would have."""
-        values = {}
-        for field, value in zip(self._get(alias)[5], row, strict=True):
-            if field is None:  # an annotation: in the row, on no model
-                continue
-            model, attname = field
-            names, row_values = values.setdefault(model, ([], []))
-            names.append(attname)
-            row_values.append(value)
-        return {
-            model: model.from_db(alias, names, row_values)
-            for model, (names, row_values) in values.items()
-            if row_values[names.index(model._meta.pk.attname)] is not None
-        }
+        instances = {}
+        for model, (names, indexes) in self._get(alias).models.items():
+            values = [row[index] for index in indexes]
+            if values[names.index(model._meta.pk.attname)] is not None:
+                instances[model] = model.from_db(alias, names, values)
+        return instances
 
     def get(self, alias="default", **values):
         """{model: instance} of the first row for `values`, or None."""
