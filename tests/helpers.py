@@ -1,6 +1,7 @@
 """Test helpers that are not fixtures: simulated learners for the scheduler's fit, the practice
 flow (reveal, grade) through the test client, and the admin's change form."""
 
+import contextlib
 import copy
 import heapq
 import itertools
@@ -9,6 +10,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.template.loader import get_template
@@ -183,10 +185,12 @@ def key_points(question):
 # --- Rendering before and after ----------------------------------------------------------------
 
 
+@contextlib.contextmanager
 def with_old_template(name, replacements):
     """Settings under which template `name` is its source with each (old, new) pair of
     `replacements` put back (new → old): the page as it rendered before values moved from
-    template helpers into the view, to compare with the page now."""
+    template helpers into the view, to compare with the page now. The cache is emptied on
+    the way in and out, so that neither page is one the other rendered."""
     source = get_template(name).template.source
     for old, new in replacements:
         assert new in source, new
@@ -200,7 +204,10 @@ def with_old_template(name, replacements):
     ]
     # Wrapped as django-template-partials wraps the loaders, so that "page.html#partial" loads.
     templates[0]["OPTIONS"]["loaders"] = [("template_partials.loader.Loader", loaders)]
-    return override_settings(TEMPLATES=templates)
+    cache.clear()
+    with override_settings(TEMPLATES=templates):
+        yield
+    cache.clear()
 
 
 def normalised_page(response):

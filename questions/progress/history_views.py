@@ -1,16 +1,21 @@
 """The user's own data: attempt history, progress dashboard, exports and account deletion."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.views.decorators.http import require_safe
 
 from questions.durations import format_clock
-from questions.progress import stats
+from questions.progress import history_cache, stats
 from questions.progress.forms import HistoryFilterForm
 from questions.shortcuts import pk_url
 from questions.study.models import Attempt, AttemptMode, Rating, profile_for
@@ -74,9 +79,10 @@ def _add_row_values(page, zone):
 def history(request):
     """The user's attempts, newest first, 25 a page, with the start of each answer.
 
-    Queries: the filter's topic (when one is given), the count, the page, its questions with
-    their topics, and the topics for the filter's select (whole page only, not the htmx
-    partial).
+    The results come from the cache while nothing they show has changed (history_cache.py:
+    two queries for the key). Rendered afresh: the filter's topic (when one is given), the
+    count, the page, and its questions with their topics. The whole page (not the htmx
+    partial) reads the topics for the filter's select.
     """
     profile = profile_for(request.user)
     filters = HistoryFilterForm(request.GET or None)
@@ -84,6 +90,23 @@ def history(request):
     if filters.is_bound:
         filters.is_valid()  # invalid values are reported on the page and left out
         applied = filters.applied()
+    context = {"filters": filters, "filtered": bool(applied), "zone": profile.time_zone}
+    key = history_cache.results_key(request, profile, get_language())
+    results = cache.get(key)
+    if results is None:
+        results_context = {**context, "page": _page(request, profile, applied)}
+        results = render_to_string("history/history.html#results", results_context, request)
+        cache.set(key, results, history_cache.CACHE_SECONDS)
+    if request.htmx:
+        return HttpResponse(results)
+    # Only this view writes these keys, with HTML the template's own partial rendered.
+    context["results"] = mark_safe(results)  # noqa: S308
+    return render(request, "history/history.html", context)
+
+
+def _page(request, profile, applied):
+    """The requested page of the user's attempts under the applied filters, each row's values
+    computed (two queries: the count and the page; three with the questions and topics)."""
     attempts = _filter_attempts(
         Attempt.objects.listed(
             request.user,
@@ -95,15 +118,7 @@ def history(request):
     )
     page = Paginator(attempts, ATTEMPTS_PER_PAGE).get_page(request.GET.get("page"))
     _add_row_values(page, profile.zone)
-    context = {
-        "filters": filters,
-        "filtered": bool(applied),
-        "page": page,
-        "zone": profile.time_zone,
-    }
-    if request.htmx:
-        return render(request, "history/history.html#results", context)
-    return render(request, "history/history.html", context)
+    return page
 
 
 def _get_attempt_for_user(request, pk):
