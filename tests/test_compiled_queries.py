@@ -1,7 +1,9 @@
 """The lookups compiled once (questions/compiled.py): the session, the user with the profile,
 the published question, the next card due, the card and the note of a question, its key points.
-Each gives the same objects as its queryset run by the ORM, in one query."""
+Each gives the same objects as its queryset run by the ORM, in one query; and the grade's saves
+(CompiledSave) write what the ORM's save() writes."""
 
+import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -9,18 +11,25 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.sessions.backends.db import SessionStore as DjangoSessionStore
 from django.core.exceptions import ImproperlyConfigured
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models.signals import post_save, pre_save
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from questions.accounts.auth import ProfileBackend
 from questions.accounts.sessions import SessionStore
-from questions.compiled import CompiledQuery
+from questions.compiled import CompiledQuery, CompiledSave
 from questions.shortcuts import get_published_question, key_points_of, published_questions
-from questions.study.models import QuestionNote, StudyProfile
+from questions.study.models import Attempt, QuestionNote, ReviewCard, StudyProfile
 from questions.study.notes import note_for
-from questions.study.scheduling import card_of, cards_due, next_due_card
+from questions.study.scheduling import (
+    card_of,
+    cards_due,
+    new_questions,
+    next_due_card,
+    next_new_question,
+)
 from tests.factories import make_card, make_question, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
@@ -198,6 +207,39 @@ def test_the_next_card_due_is_the_querysets(in_topic, django_assert_num_queries)
     assert card.due == now - timedelta(days=2 if in_topic else 3)
 
 
+@pytest.mark.parametrize("in_topic", [False, True])
+def test_the_next_new_question_is_the_querysets(in_topic, django_assert_num_queries):
+    user, other = make_user(), make_user()
+    topic, elsewhere = make_topic(), make_topic()
+    now = timezone.now()
+    # In bank order: answered, skipped until tomorrow, suspended, elsewhere, then two unseen.
+    answered, skipped, suspended = (make_question(topic=topic, position=i) for i in (1, 2, 3))
+    make_question(topic=elsewhere, position=4)
+    first_unseen = make_question(topic=topic, position=5)
+    make_question(topic=topic, position=6)
+    make_card(user, answered)
+    make_card(user, skipped, reps=0, skipped_until=now + timedelta(days=1))
+    make_card(user, suspended, reps=0, suspended=True)
+    make_card(other, first_unseen)  # another learner's card changes nothing
+    chosen = topic if in_topic else None
+    expected = new_questions(user, now, chosen).first()
+
+    with django_assert_num_queries(1):
+        question = next_new_question(user, now, chosen)
+        its_topic = question.topic
+
+    assert _field_values(question) == _field_values(expected)
+    assert _field_values(its_topic) == _field_values(expected.topic)
+    assert question == (first_unseen if in_topic else expected)
+    assert in_topic or question.topic == elsewhere
+
+
+def test_no_new_question_is_left_when_every_one_is_seen():
+    user = make_user()
+    make_card(user, make_question())
+    assert next_new_question(user, timezone.now()) is None
+
+
 def test_no_card_is_due_when_none_is():
     user = make_user()
     make_card(user, make_question(), due=timezone.now() + timedelta(days=1))
@@ -263,3 +305,84 @@ def test_the_key_points_are_the_querysets_and_stay_on_the_question(django_assert
 def test_a_question_without_key_points_has_none():
     question = make_question(key_points=[])
     assert key_points_of(question) == []
+
+
+# --- Saves: the grade's attempt and card ------------------------------------------------------
+
+
+def _grade_like_attempt(user, question, **fields):
+    return Attempt(
+        user=user,
+        question=question,
+        text="长答案 with 'quotes'",
+        ticked=[1, 3],
+        coverage=0.75,
+        estimated=[1],
+        rating=3,
+        hints_used=1,
+        mode="review",
+        reveal_token=uuid.uuid4(),
+        time_spent=timedelta(minutes=2, microseconds=5),
+        answer_snapshot="A reference",
+        key_points_snapshot=[[1, "label", "detail"]],
+        created_at=timezone.now(),
+        **fields,
+    )
+
+
+def test_an_inserted_attempt_reads_back_as_the_orms(django_assert_num_queries):
+    user, question = make_user(), make_question()
+    compiled = _grade_like_attempt(user, question)
+    with django_assert_num_queries(1):
+        CompiledSave(Attempt).insert(compiled)
+    orm = _grade_like_attempt(user, question)
+    orm.save()
+    assert compiled.pk is not None and compiled.pk != orm.pk
+    assert not compiled._state.adding
+    stored, expected = Attempt.objects.get(pk=compiled.pk), Attempt.objects.get(pk=orm.pk)
+    differ = {"id", "reveal_token", "created_at"}
+    values = {k: v for k, v in _field_values(stored).items() if k not in differ}
+    assert values == {k: v for k, v in _field_values(expected).items() if k not in differ}
+    assert stored.reveal_token == compiled.reveal_token
+    assert stored.created_at == compiled.created_at
+
+
+def test_a_second_insert_of_one_reveal_token_breaks_its_constraint():
+    user, question = make_user(), make_question()
+    first = _grade_like_attempt(user, question)
+    CompiledSave(Attempt).insert(first)
+    again = _grade_like_attempt(user, question)
+    again.reveal_token = first.reveal_token
+    with pytest.raises(IntegrityError), transaction.atomic():
+        CompiledSave(Attempt).insert(again)
+    assert Attempt.objects.count() == 1
+
+
+def test_an_updated_card_reads_back_with_every_field_and_a_new_updated_at(
+    django_assert_num_queries,
+):
+    user, question = make_user(), make_question()
+    card = make_card(user, question)
+    before = card.updated_at
+    card.stability, card.reps, card.again_count = 55.5, 9, 2
+    card.due = timezone.now() + timedelta(days=40)
+    with django_assert_num_queries(1):
+        assert CompiledSave(ReviewCard).update(card) == 1
+    stored = ReviewCard.objects.get(pk=card.pk)
+    assert _field_values(stored) == _field_values(card)
+    assert stored.updated_at > before
+
+
+def test_an_inserted_card_is_the_orms():
+    user, question = make_user(), make_question()
+    card = make_card(user, question)
+    card.pk, card._state.adding = None, True
+    ReviewCard.objects.filter(pk__isnull=False).delete()
+    CompiledSave(ReviewCard).insert(card)
+    assert _field_values(ReviewCard.objects.get(pk=card.pk)) == _field_values(card)
+
+
+def test_nothing_listens_to_the_saves_it_skips():
+    for model in (Attempt, ReviewCard):
+        for signal in (pre_save, post_save):
+            assert not signal.has_listeners(model), (signal, model)

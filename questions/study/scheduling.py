@@ -13,7 +13,7 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from fsrs import Card, Rating, ReviewLog, Scheduler
 
 from questions.bank.models import Question, Topic
-from questions.compiled import CompiledQuery
+from questions.compiled import CompiledQuery, CompiledSave
 from questions.study.models import Attempt, ReviewCard, StudyProfile
 
 # Retention asked for in the last days before an interview (never lower than the user's own).
@@ -164,8 +164,9 @@ def next_due_card(user, now, topic=None):
     return card
 
 
-def next_new_question(user, now, topic=None):
-    """The first question in bank order that the user never answered and has not set aside."""
+def new_questions(user, now, topic=None):
+    """The first question in bank order that the user never answered and has not set aside,
+    with its topic (a queryset of it)."""
     # The first unseen question is found in a subquery without the topic join: with the join,
     # SQLite read every published question and sorted them (26 ms with 10,000 questions)
     # instead of walking the bank-order index until the first unseen one (3 ms).
@@ -179,7 +180,25 @@ def next_new_question(user, now, topic=None):
         .in_bank_order()
         .values("pk")[:1]
     )
-    return Question.objects.select_related("topic").filter(pk=Subquery(first_unseen)).first()
+    return Question.objects.select_related("topic").filter(pk=Subquery(first_unseen))
+
+
+# A grade after the day's reviews, and the empty queue's message, look for it: compiled once.
+_NEXT_NEW = CompiledQuery(new_questions, user=int, now=datetime)
+_NEXT_NEW_IN_TOPIC = CompiledQuery(new_questions, user=int, now=datetime, topic=int)
+
+
+def next_new_question(user, now, topic=None):
+    """`new_questions(user, now, topic).first()`, from its compiled statement."""
+    if topic is None:
+        found = _NEXT_NEW.get(user=user.pk, now=now)
+    else:
+        found = _NEXT_NEW_IN_TOPIC.get(user=user.pk, now=now, topic=topic.pk)
+    if found is None:
+        return None
+    question = found[Question]
+    question.topic = found[Topic]
+    return question
 
 
 def next_question(user, progress: DayProgress, now, topic=None):
@@ -280,6 +299,11 @@ def record_grade(**grade) -> tuple[Attempt, ReviewCard]:
         return _record_grade(**grade)
 
 
+# Every grade inserts an attempt and writes a card: their statements written once.
+_ATTEMPT_SAVE = CompiledSave(Attempt)
+_CARD_SAVE = CompiledSave(ReviewCard)
+
+
 @transaction.atomic
 def _record_grade(
     *,
@@ -298,23 +322,24 @@ def _record_grade(
     now,
     estimated=None,
 ):
+    attempt = Attempt(
+        user=user,
+        question=question,
+        text=text,
+        ticked=sorted(ticked),
+        coverage=coverage,
+        estimated=estimated,
+        rating=rating,
+        hints_used=hints_used,
+        mode=mode,
+        reveal_token=token,
+        time_spent=time_spent,
+        answer_snapshot=question.reference_answer_of(p.as_pair() for p in key_points),
+        key_points_snapshot=[[p.position, p.label, p.detail] for p in key_points],
+        created_at=now,
+    )
     try:
-        attempt = Attempt.objects.create(
-            user=user,
-            question=question,
-            text=text,
-            ticked=sorted(ticked),
-            coverage=coverage,
-            estimated=estimated,
-            rating=rating,
-            hints_used=hints_used,
-            mode=mode,
-            reveal_token=token,
-            time_spent=time_spent,
-            answer_snapshot=question.reference_answer_of(p.as_pair() for p in key_points),
-            key_points_snapshot=[[p.position, p.label, p.detail] for p in key_points],
-            created_at=now,
-        )
+        _ATTEMPT_SAVE.insert(attempt)
     except IntegrityError as error:
         raise AlreadyGraded from error
 
@@ -326,13 +351,13 @@ def _record_grade(
         card = ReviewCard(user=user, question=question, created_at=now)
         card.take(updated, rating=rating)
         try:
-            card.save(force_insert=True)
+            _CARD_SAVE.insert(card)
         except IntegrityError as error:
             raise _CardCreatedMeanwhile from error
     else:
         updated, _log = scheduler.review_card(card.as_fsrs(), Rating(rating), now)
         card.take(updated, rating=rating)
-        card.save()
+        _CARD_SAVE.update(card)
     # The fit itself runs on the worker; this is one indexed query, none when not personalised.
     if profile.refit_due():
         profile.queue_fit(now)
