@@ -494,18 +494,17 @@ class TestStatsPage:
         )
         for q in questions[:40]:
             make_card(alice, q, stability=5.0, last_review=timezone.now() - timedelta(days=3))
-        # session, user (with profile), the bank's version, the attempts' count and newest
-        # time, the cards' fingerprint, then the dashboard: with no digest yet the review
-        # history and the latest attempts' checklists; the bank's facts (read once per
-        # process and bank version), the cards, topics, the most missed points' labels;
-        # leeches; the starred count
-        with django_assert_num_queries(13):
+        # session, user (with profile), the user's state (the bank's version, the attempts'
+        # count and newest time, the cards' fingerprint: one statement), then the dashboard:
+        # with no digest yet the review history and the latest attempts' checklists; the
+        # bank's facts (read once per process and bank version), the cards, topics, the most
+        # missed points' labels; leeches; the starred count
+        with django_assert_num_queries(11):
             response = alice_client.get(reverse("questions:stats"))
         assert response.status_code == 200
         assert response.context["total_reviews"] == 5000
-        # From the cache: session, user, bank version, attempts' count and newest time, card
-        # fingerprint, leeches, starred count
-        with django_assert_num_queries(7):
+        # From the cache: session, user, the user's state, leeches, starred count
+        with django_assert_num_queries(5):
             again = alice_client.get(reverse("questions:stats"))
 
         def dashboard(page):
@@ -516,7 +515,7 @@ class TestStatsPage:
         # and the checklists in two, and the bank's facts are current.
         latest = start + timedelta(hours=2 * 5000)
         make_attempt(alice, questions[0], rating=1, created_at=latest)
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(9):
             graded = alice_client.get(reverse("questions:stats"))
         assert graded.context["total_reviews"] == 5001
 

@@ -12,12 +12,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Count, Max
-
 from questions.bank import facts
 from questions.bank.models import Question, Topic
 from questions.progress import dashboard
-from questions.study.models import SCHEDULE_FIELDS, Attempt, ReviewCard
+from questions.progress.state import user_state
+from questions.study.models import SCHEDULE_FIELDS, ReviewCard
 
 HEATMAP_DAYS = 365
 FORECAST_DAYS = 14
@@ -306,37 +305,28 @@ def leeches(user, threshold):
 
 
 def history_state(user):
-    """(the user's attempts, the newest one's time): one query on the (user, created_at)
-    index. Any grade, undo or removal of an attempt changes it."""
-    state = Attempt.objects.filter(user=user).aggregate(count=Count("*"), latest=Max("created_at"))
-    return state["count"], state["latest"]
+    """(the user's attempts, the newest one's time): UserState.attempts (one query). Any
+    grade, undo or removal of an attempt changes it."""
+    return user_state(user).attempts
 
 
-def dashboard_key(user, profile, now, language, bank_version=None, attempts=None) -> str:
+def dashboard_key(user, profile, now, language, state=None) -> str:
     """The cache key of the user's rendered dashboard: it changes whenever what it shows can.
 
-    Up to three indexed queries: the bank's version (bank.facts.bank_version(): a question's
-    title, topic or state edited) and the count and newest time of the attempts
-    (history_state(): a grade, an undo or a removal), unless given, and a fingerprint of the
-    user's cards (a suspension, a skip or a rebuild). The study settings and the language are
-    part of the key, and so is the local hour: recall chances drift with time, and an edited
-    topic name shows within the hour.
+    From the user's state (progress/state.py; one query, unless `state` gives it): the bank's
+    version (a question's title, topic or state edited), the attempts (a grade, an undo or a
+    removal) and the cards (a suspension, a skip or a rebuild). The study settings and the
+    language are part of the key, and so is the local hour: recall chances drift with time,
+    and an edited topic name shows within the hour.
     """
-    if bank_version is None:
-        bank_version = facts.bank_version()
-    if attempts is None:
-        attempts = history_state(user)
-    # Every change to a card (a grade, a skip, a suspension, a rebuild) moves its updated_at;
-    # the count changes when an undo deletes one.
-    cards = ReviewCard.objects.filter(user=user).aggregate(
-        count=Count("id"), changed=Max("updated_at")
-    )
+    if state is None:
+        state = user_state(user)
     hour = now.astimezone(profile.zone).strftime("%Y-%m-%dT%H")
     # The fitted parameters change every recall chance and the calibration.
     study = (profile.time_zone, profile.leech_threshold, profile.desired_retention)
     study += (profile.fsrs_parameters,)
-    parts = (language, hour, study, profile.interview_date, attempts, sorted(cards.items()))
-    parts += (bank_version,)
+    parts = (language, hour, study, profile.interview_date, state.attempts, state.cards)
+    parts += (state.bank,)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"stats:{user.pk}:{digest}"
 

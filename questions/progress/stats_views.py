@@ -9,6 +9,7 @@ from django.views.decorators.http import require_safe
 
 from questions.bank import facts
 from questions.progress import dashboard, digest, missed, retention, stats, svg
+from questions.progress.state import user_state
 from questions.study import notes
 from questions.study.models import MASTERED_STABILITY_DAYS, profile_for
 from questions.study.scheduling import scheduler_for
@@ -21,18 +22,19 @@ from questions.study.scheduling import scheduler_for
 def progress_stats(request):
     """The dashboard comes from the cache while nothing it shows has changed.
 
-    Queries besides the session and user: the three of the cache key (the bank's version, the
-    attempts' count and newest time, the cards' fingerprint), the leeches and the starred
-    count; when the dashboard is not cached, four or more (see _dashboard_context).
+    Queries besides the session and user: the user's state (progress/state.py: the bank's
+    version, the attempts' and the cards'), the leeches and the starred count; when the
+    dashboard is not cached, four or more (see _dashboard_context).
     """
     user = request.user
     profile = profile_for(user)
     now = timezone.now()
-    version, state = facts.bank_version(), stats.history_state(user)
-    key = stats.dashboard_key(user, profile, now, get_language(), version, state)
+    state = user_state(user)
+    key = stats.dashboard_key(user, profile, now, get_language(), state)
     dashboard = cache.get(key)
     if dashboard is None:
-        context = _dashboard_context(user, profile, now, facts.bank_facts(version), state)
+        bank = facts.bank_facts(state.bank)
+        context = _dashboard_context(user, profile, now, bank, state.attempts)
         dashboard = render_to_string("stats/_dashboard.html", context, request)
         cache.set(key, dashboard, stats.DASHBOARD_CACHE_SECONDS)
     context = {
