@@ -5,6 +5,8 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -22,7 +24,9 @@ HISTORY = "/history/"
 @pytest.fixture
 def answered(alice, question):
     """alice answered `question` once, an hour ago."""
-    return make_attempt(alice, question, created_at=timezone.now() - timedelta(hours=1))
+    return make_attempt(
+        alice, question, text="my answer", created_at=timezone.now() - timedelta(hours=1)
+    )
 
 
 def page(client, **query):
@@ -140,3 +144,41 @@ def test_a_reset_empties_the_list(alice_client, alice, answered):
     Attempt.objects.filter(user=alice).delete()
     ReviewCard.objects.filter(user=alice).delete()
     assert "You have not answered any question yet." in page(alice_client)
+
+
+def page_was_read(client, query):
+    """Whether the view read a page of attempts from the database (not from the cache)."""
+    url = f"{HISTORY}?{query}" if isinstance(query, str) else HISTORY
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url) if isinstance(query, str) else client.get(url, query)
+    assert response.status_code == 200
+    # The page's query is the one that reads attempts with a LIMIT (the key's have none).
+    return any("LIMIT" in query["sql"] and "questions_attempt" in query["sql"] for query in queries)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"page": "1"}, {"rating": "3", "mode": "review"}, {"topic": "QUESTION_TOPIC"}],
+)
+def test_the_usual_filters_are_kept(alice_client, answered, question, query):
+    query = {k: question.topic.slug if v == "QUESTION_TOPIC" else v for k, v in query.items()}
+    assert page_was_read(alice_client, query)
+    assert not page_was_read(alice_client, query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": "my answer"},
+        {"date_from": "2020-01-01"},
+        {"page": "abc"},
+        {"page": "100000"},
+        {"rating": "9"},
+        {"utm_source": "mail"},
+        "rating=4&rating=3",
+    ],
+)
+def test_searches_dates_and_odd_query_strings_are_read_afresh(alice_client, answered, query):
+    """Only a few known values are kept, so that endless query strings cannot fill the cache."""
+    assert page_was_read(alice_client, query)
+    assert page_was_read(alice_client, query)

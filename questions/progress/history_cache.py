@@ -17,6 +17,8 @@ everything the results show or depend on:
   other parameters), whether it asks for the htmx partial, the language, the time zone and
   the leech threshold.
 
+Only the results of a few known filters and page numbers are kept (cacheable()).
+
 These are read by two statements of fixed SQL, written once per process
 (questions/progress/state.py): no ORM compilation on the way to a cached page. The one
 change the key cannot see is a superuser editing an attempt in place in the admin (attempts
@@ -25,10 +27,29 @@ longer asked for: any worker's copy under a key is right for that key.
 """
 
 import hashlib
+import re
 
 from questions.progress.state import topic_names, user_state
 
-CACHE_SECONDS = 3600
+# Long enough for paging back and forth between two grades.
+CACHE_SECONDS = 600
+# The parameters whose every value is a few known ones (a topic, a grade, a mode) or a page
+# number: only such results are kept. A search of the answers or a date range is read afresh,
+# so that endless distinct query strings cannot fill a shared cache.
+KEPT_PARAMETERS = frozenset({"topic", "rating", "mode", "page"})
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
+
+
+def cacheable(request, filters):
+    """Whether this request's results are kept: only known, valid filters, each given once,
+    and at most a page number of four digits."""
+    if filters.is_bound and filters.errors:
+        return False
+    for name, values in request.GET.lists():
+        if name not in KEPT_PARAMETERS or len(values) != 1:
+            return False
+    page = request.GET.get("page")
+    return page is None or PAGE_NUMBER.fullmatch(page) is not None
 
 
 def results_key(request, profile, language):
