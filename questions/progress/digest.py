@@ -12,13 +12,13 @@ Times are integer microseconds and ratings bytes, so that the digest is small to
 quick to load (about 25 KB a thousand attempts, most of it the latest checklists).
 
 It lives in the default cache, and every use checks it against the database: the count and
-the newest time of the user's attempts (stats.history_state(), one index-only query, which
-the dashboard's cache key reads too). Attempts are added only by grading, at the time of the
-grade, and removed by an undo (the latest), a reset or an account deletion; any removal
-leaves fewer attempts than the digest plus the new ones, and the digest is then built again
-from the whole history. So a digest never disagrees with the database, in whichever worker
-or server it was made. (A superuser editing an attempt's grade in the admin in place is the
-one change it cannot see; the dashboard's cache key never could either.)
+the newest time of the user's attempts (stats.history_state(): part of the one statement of
+progress/state.py, which the dashboard's cache key reads too). Attempts are added only by
+grading, at the time of the grade, and removed by an undo (the latest), a reset or an account
+deletion; any removal leaves fewer attempts than the digest plus the new ones, and the digest
+is then built again from the whole history. So a digest never disagrees with the database, in
+whichever worker or server it was made. (A superuser editing an attempt's grade in the admin
+in place is the one change it cannot see; the dashboard's cache key never could either.)
 """
 
 import zoneinfo

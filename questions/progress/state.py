@@ -20,8 +20,8 @@ from questions.study.recordings import Recording
 
 @dataclass(frozen=True, slots=True)
 class UserState:
-    # (count, the newest created_at): as stats.history_state(). A grade adds an attempt; an
-    # undo, a reset or an account deletion removes some.
+    # (count, the newest created_at) of the user's attempts (stats.history_state()). A grade
+    # adds an attempt; an undo, a reset or an account deletion removes some.
     attempts: tuple
     # (count, the newest updated_at): every card write (a grade, a skip, a suspension, a
     # rebuild) sets updated_at; an undo of a first grade deletes a card.
