@@ -4,7 +4,7 @@ import) gets a 503 with a message and Retry-After, never a server error, and sav
 import pytest
 from django.db import OperationalError
 
-from questions.study import scheduling
+from questions.study import grading
 from questions.study.models import Attempt
 from tests.helpers import grade, reveal, token_from
 
@@ -17,7 +17,7 @@ def test_a_grade_refused_by_a_locked_database_is_a_503_with_a_message(
     alice_client, question, monkeypatch
 ):
     token = token_from(reveal(alice_client, question))
-    monkeypatch.setattr(scheduling, "record_grade", busy)
+    monkeypatch.setattr(grading, "record_grade", busy)
 
     response = grade(alice_client, question, token=token, htmx=False)
 
@@ -33,6 +33,6 @@ def test_other_database_errors_are_not_disguised_as_busy(alice_client, question,
     def broken(**grade):
         raise OperationalError("no such table: questions_attempt")
 
-    monkeypatch.setattr(scheduling, "record_grade", broken)
+    monkeypatch.setattr(grading, "record_grade", broken)
     with pytest.raises(OperationalError, match="no such table"):
         grade(alice_client, question, token=token, htmx=False)

@@ -492,8 +492,8 @@ class TestReport:
         assert Attempt.objects.count() == 1
 
     def test_grading_twice_through_the_module_is_refused(self, alice, finished):
+        from questions.study.grading import AlreadyGraded
         from questions.study.models import profile_for
-        from questions.study.scheduling import AlreadyGraded
 
         item = finished.items.select_related("question").get(position=1)
         kwargs = {"user": alice, "profile": profile_for(alice), "ticked": [], "now": timezone.now()}

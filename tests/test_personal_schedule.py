@@ -244,12 +244,12 @@ def test_a_refit_is_due_after_enough_new_answers(forgetful_learner):
 
 
 def test_grading_queues_the_refit_once_it_is_due(alice, question, monkeypatch):
-    from questions.study import scheduling
+    from questions.study import grading
 
     profile = profile_for(alice)
     monkeypatch.setattr(StudyProfile, "refit_due", lambda self: True)
 
-    scheduling.record_grade(
+    grading.record_grade(
         user=alice,
         profile=profile,
         question=question,

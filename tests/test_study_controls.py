@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from questions.bank.models import QuestionReport
-from questions.study import scheduling
+from questions.study import grading, scheduling
 from questions.study.models import SCHEDULE_FIELDS, Attempt, QuestionNote, ReviewCard
 from tests.factories import make_question, make_topic
 from tests.helpers import REFERENCE, grade, reveal, token_from
@@ -31,7 +31,7 @@ def undo_token_from(response):
 
 
 def record(user, question, rating, when):
-    return scheduling.record_grade(
+    return grading.record_grade(
         user=user,
         profile=user.study_profile,
         question=question,
@@ -133,7 +133,7 @@ class TestUndo:
             when += timedelta(minutes=rng.choice([1, 10, 600, 3 * 1440, 20 * 1440]))
         before = card_state(alice, question)
         attempt, _card = record(alice, question, rng.randint(1, 4), when)
-        scheduling.undo_grade(alice, alice.study_profile, attempt.pk, when)
+        grading.undo_grade(alice, alice.study_profile, attempt.pk, when)
         after = card_state(alice, question)
         if before is None:
             assert after is None

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from questions.bank.models import Question
-from questions.study import scheduling
+from questions.study import grading
 from questions.study.coverage import overall_coverage, score_key_points
 from questions.study.models import AttemptMode, MockItem, MockSession, MockStatus
 
@@ -225,7 +225,7 @@ def summary(session) -> dict:
 def grade(item, *, user, profile, rating, ticked, now):
     """Grade one answered question like a review: an Attempt (mode mock) and the card updated.
 
-    Raises scheduling.AlreadyGraded when the item was graded before, also by a concurrent
+    Raises grading.AlreadyGraded when the item was graded before, also by a concurrent
     request: the item is claimed by a conditional update in the same transaction, so the
     loser's attempt and card change are rolled back.
     """
@@ -233,7 +233,7 @@ def grade(item, *, user, profile, rating, ticked, now):
     # Scored again: when the answer came in, only its coverage was kept (MockItem.coverage).
     scores = score_key_points(item.text, [point.as_scored() for point in key_points])
     with transaction.atomic():
-        attempt, card = scheduling.record_grade(
+        attempt, card = grading.record_grade(
             user=user,
             profile=profile,
             question=item.question,
@@ -241,7 +241,7 @@ def grade(item, *, user, profile, rating, ticked, now):
             text=item.text,
             ticked=ticked,
             coverage=item.coverage or 0.0,
-            estimated=scheduling.estimated_positions(key_points, scores),
+            estimated=grading.estimated_positions(key_points, scores),
             rating=rating,
             hints_used=0,
             mode=AttemptMode.MOCK,
@@ -252,6 +252,6 @@ def grade(item, *, user, profile, rating, ticked, now):
         )
         claimed = MockItem.objects.filter(pk=item.pk, attempt=None).update(attempt=attempt)
         if not claimed:
-            raise scheduling.AlreadyGraded
+            raise grading.AlreadyGraded
     item.attempt = attempt
     return attempt, card

@@ -19,7 +19,7 @@ from django_htmx.http import HttpResponseClientRedirect, trigger_client_event
 from questions.bank.models import Topic
 from questions.durations import format_clock
 from questions.shortcuts import bad_request
-from questions.study import mock, recording_views, scheduling
+from questions.study import grading, mock, recording_views
 from questions.study.coverage import score_key_points
 from questions.study.forms import RatingForm
 from questions.study.models import ATTEMPT_MAX_LENGTH, MockSession, MockStatus, Rating, profile_for
@@ -260,7 +260,7 @@ def mock_grade(request, pk, item_id):
             ticked=form.cleaned_data["ticked"],
             now=timezone.now(),
         )
-    except scheduling.AlreadyGraded:
+    except grading.AlreadyGraded:
         return bad_request(request, _("This answer has already been graded."))
     recording = getattr(item, "recording", None)  # selected with the item: no query
     if recording is not None:

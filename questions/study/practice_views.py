@@ -22,7 +22,7 @@ from django_htmx.http import push_url
 from questions.bank.importing.records import CJK_RE
 from questions.durations import format_interval
 from questions.shortcuts import bad_request, get_published_question, key_points_of
-from questions.study import recording_views, scheduling
+from questions.study import grading, recording_views, scheduling
 from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
 from questions.study.forms import AttemptForm, GradeForm, ReportForm
 from questions.study.models import AttemptMode, Rating, profile_for
@@ -208,7 +208,7 @@ def grade(request, pk):
     scores = score_key_points(text, [point.as_scored() for point in key_points])
     shown_at = datetime.fromtimestamp(payload["t"], tz=UTC)
     try:
-        attempt, card = scheduling.record_grade(
+        attempt, card = grading.record_grade(
             user=request.user,
             profile=profile_for(request.user),
             question=question,
@@ -216,7 +216,7 @@ def grade(request, pk):
             text=text,
             ticked=form.cleaned_data["ticked"],
             coverage=overall_coverage(scores),
-            estimated=scheduling.estimated_positions(key_points, scores),
+            estimated=grading.estimated_positions(key_points, scores),
             rating=form.cleaned_data["rating"],
             hints_used=_hints_from(request, key_points),
             mode=payload["m"],
@@ -224,7 +224,7 @@ def grade(request, pk):
             time_spent=max(now - shown_at, timedelta(0)),
             now=now,
         )
-    except scheduling.AlreadyGraded:
+    except grading.AlreadyGraded:
         return bad_request(request, _("This answer has already been graded."))
     Recording.attach(attempt)
 
@@ -282,8 +282,8 @@ def undo(request):
         return bad_request(request, _("There is nothing to undo."))
     now = timezone.now()
     try:
-        attempt = scheduling.undo_grade(request.user, profile_for(request.user), attempt_id, now)
-    except scheduling.NothingToUndo:
+        attempt = grading.undo_grade(request.user, profile_for(request.user), attempt_id, now)
+    except grading.NothingToUndo:
         message = _("There is nothing to undo: only your latest grade can be undone, once.")
         return bad_request(request, message)
     queue = Queue(request, mode=attempt.mode)
