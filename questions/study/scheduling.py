@@ -146,17 +146,30 @@ def cards_due(user, now, topic=None):
     return cards.select_related("question", "question__topic").defer("question__search_text")
 
 
+def _compiled_in_and_out_of_topic(make_queryset):
+    """(its CompiledQuery for any topic, for one topic) of `make_queryset(user, now, topic)`."""
+    return (
+        CompiledQuery(make_queryset, user=int, now=datetime),
+        CompiledQuery(make_queryset, user=int, now=datetime, topic=int),
+    )
+
+
+def _first_found(queries, user, now, topic):
+    """{model: instance} of the first row of _compiled_in_and_out_of_topic()'s `queries` for
+    the user now, in `topic` when given; None when there is none."""
+    any_topic, one_topic = queries
+    if topic is None:
+        return any_topic.get(user=user.pk, now=now)
+    return one_topic.get(user=user.pk, now=now, topic=topic.pk)
+
+
 # Every practice page and every grade looks for the next card due: compiled once.
-_NEXT_DUE = CompiledQuery(cards_due, user=int, now=datetime)
-_NEXT_DUE_IN_TOPIC = CompiledQuery(cards_due, user=int, now=datetime, topic=int)
+_NEXT_DUE = _compiled_in_and_out_of_topic(cards_due)
 
 
 def next_due_card(user, now, topic=None):
     """`cards_due(user, now, topic).first()`, from its compiled statement."""
-    if topic is None:
-        found = _NEXT_DUE.get(user=user.pk, now=now)
-    else:
-        found = _NEXT_DUE_IN_TOPIC.get(user=user.pk, now=now, topic=topic.pk)
+    found = _first_found(_NEXT_DUE, user, now, topic)
     if found is None:
         return None
     card, question = found[ReviewCard], found[Question]
@@ -185,16 +198,12 @@ def new_questions(user, now, topic=None):
 
 
 # A grade after the day's reviews, and the empty queue's message, look for it: compiled once.
-_NEXT_NEW = CompiledQuery(new_questions, user=int, now=datetime)
-_NEXT_NEW_IN_TOPIC = CompiledQuery(new_questions, user=int, now=datetime, topic=int)
+_NEXT_NEW = _compiled_in_and_out_of_topic(new_questions)
 
 
 def next_new_question(user, now, topic=None):
     """`new_questions(user, now, topic).first()`, from its compiled statement."""
-    if topic is None:
-        found = _NEXT_NEW.get(user=user.pk, now=now)
-    else:
-        found = _NEXT_NEW_IN_TOPIC.get(user=user.pk, now=now, topic=topic.pk)
+    found = _first_found(_NEXT_NEW, user, now, topic)
     if found is None:
         return None
     question = found[Question]
