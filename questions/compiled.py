@@ -140,6 +140,14 @@ def _prepare(connection, value):
     return value
 
 
+class _SaveStatements(NamedTuple):
+    insert: str
+    inserted: list  # the fields whose values the INSERT takes, in order
+    returning: bool  # whether the INSERT returns the new primary key
+    update: str
+    updated: list  # the fields whose values the UPDATE takes, then the primary key
+
+
 class CompiledSave:
     """`instance.save()` of one model without the ORM's compiler: its INSERT, which returns the
     new primary key, and its UPDATE of every field by primary key, written once per process and
@@ -166,7 +174,7 @@ class CompiledSave:
             insert += " " + connection.ops.return_insert_columns([pk])[0]
         assignments = ", ".join(f"{quote(field.column)} = %s" for field in updated)
         update = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s"
-        statements = (insert, inserted, returning, update, updated)
+        statements = _SaveStatements(insert, inserted, returning, update, updated)
         self._statements[alias] = statements
         return statements
 
@@ -175,19 +183,19 @@ class CompiledSave:
 
     def insert(self, instance, alias="default"):
         """Insert `instance` (as save(force_insert=True)) and give it its new primary key."""
-        insert, fields, returning, _update, _updated = self._get(alias)
-        connection = connections[alias]
+        statements, connection = self._get(alias), connections[alias]
         params = [
-            field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+            field.get_db_prep_save(field.pre_save(instance, True), connection)
+            for field in statements.inserted
         ]
+        meta = self._model._meta
         with connection.cursor() as cursor:
-            cursor.execute(insert, params)
-            if returning:
+            cursor.execute(statements.insert, params)
+            if statements.returning:
                 pk = cursor.fetchone()[0]
             else:
-                meta = self._model._meta
                 pk = connection.ops.last_insert_id(cursor, meta.db_table, meta.pk.column)
-        if self._model._meta.auto_field is not None:
+        if meta.auto_field is not None:
             instance.pk = pk
         instance._state.adding, instance._state.db = False, alias
         return instance
@@ -195,12 +203,12 @@ class CompiledSave:
     def update(self, instance, alias="default"):
         """Write every field of `instance` to its row (as save() of a saved instance); the
         number of rows updated."""
-        _insert, _inserted, _returning, update, fields = self._get(alias)
-        connection = connections[alias]
+        statements, connection = self._get(alias), connections[alias]
         params = [
-            field.get_db_prep_save(field.pre_save(instance, False), connection) for field in fields
+            field.get_db_prep_save(field.pre_save(instance, False), connection)
+            for field in statements.updated
         ]
         params.append(self._model._meta.pk.get_db_prep_value(instance.pk, connection))
         with connection.cursor() as cursor:
-            cursor.execute(update, params)
+            cursor.execute(statements.update, params)
             return cursor.rowcount
