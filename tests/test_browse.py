@@ -6,11 +6,12 @@ from django.utils import timezone
 
 from questions.bank.models import Question, Tag
 from questions.study.browse import Status
-from questions.study.models import CardState, ReviewCard
+from questions.study.models import CardState, ReviewCard, mastered_condition
 from tests.factories import make_card, make_question, make_questions, make_topic, make_user
 
 pytestmark = pytest.mark.django_db
 
+DAY = timedelta(days=1)
 LIST = reverse("questions:list")
 
 
@@ -175,6 +176,47 @@ class TestStatus:
         make_card(alice, bank["hard_ml"], stability=90.0, due=timezone.now() - timedelta(days=1))
         assert self.statuses_of(alice_client.get(LIST))["Hard ML"] == Status.DUE
 
+    def test_suspended_and_skipped_cards(self, alice_client, alice, bank):
+        now = timezone.now()
+        make_card(alice, bank["hard_ml"], suspended=True, due=now - timedelta(days=1))
+        # Skipped for today: neither due nor new. A skip of a question never answered: new.
+        make_card(alice, bank["medium_ml"], due=now - timedelta(days=1), skipped_until=now + DAY)
+        make_card(alice, bank["easy_ml"], reps=0, skipped_until=now + DAY)
+        assert self.statuses_of(alice_client.get(LIST)) == {
+            "Hard ML": Status.SUSPENDED,
+            "Medium ML": Status.LEARNING,
+            "Easy ML": Status.NEW,
+            "Hard SD": Status.NEW,
+        }
+
+    def test_the_rules_are_the_schedulers_own(self, alice, bank):
+        """is_due() and is_mastered() are due_condition() and mastered_condition() for one card:
+        across cards of every kind, each picks the same cards as its SQL twin."""
+        now = timezone.now()
+        kinds = [
+            {"due": now - DAY},
+            {"due": now + DAY * 30, "stability": 30.0},
+            {"due": now + DAY * 30, "stability": 30.0, "state": CardState.LEARNING},
+            {"due": now + DAY, "stability": 5.0},
+            {"due": now - DAY, "suspended": True},
+            {"due": now - DAY, "skipped_until": now + DAY},
+            {"due": now - DAY, "skipped_until": now - DAY},
+            {"due": now - DAY, "reps": 0},
+            {"due": now, "reps": 1},
+        ]
+        cards = [
+            make_card(alice, make_question(topic=bank["hard_ml"].topic), **kind) for kind in kinds
+        ]
+        cards = ReviewCard.objects.filter(pk__in=[card.pk for card in cards])
+        assert {card.pk for card in cards if card.is_due(now)} == set(
+            cards.filter(ReviewCard.due_condition(now)).values_list("pk", flat=True)
+        )
+        assert {card.pk for card in cards if card.is_mastered(now)} == set(
+            cards.filter(mastered_condition(now)).values_list("pk", flat=True)
+        )
+        assert {card.is_due(now) for card in cards} == {True, False}
+        assert {card.is_mastered(now) for card in cards} == {True, False}
+
     def test_other_users_cards_do_not_count(self, client, statuses, bob):
         client.force_login(bob)
         assert set(self.statuses_of(client.get(LIST)).values()) == {Status.NEW}
@@ -203,7 +245,7 @@ class TestQueryBudget:
         )
         make_card(make_user(), questions[200])
         client.force_login(alice)
-        # session, user, topics and tags for the filters, count, page with each status
-        with django_assert_max_num_queries(6):
+        # session, user, topics and tags for the filters, count, page, the page's cards
+        with django_assert_max_num_queries(7):
             response = client.get(LIST, {"tag": "", "sort": "difficulty"})
         assert len(response.context["rows"]) == 25

@@ -227,15 +227,29 @@ class TestSearch:
         assert "q=cache&amp;page=2" in response.content.decode()
         assert len(client.get(LIST, {"q": "cache", "page": 2}).context["page"].object_list) == 5
 
-    def test_search_takes_at_most_seven_queries(
+    def test_search_takes_at_most_eight_queries(
         self, client, alice, sample_bank, django_assert_max_num_queries
     ):
         client.force_login(alice)
-        # session, user, topics and tags for the filters, count, page (with status and rank),
-        # the page's key points (the snippets come from the reference answers)
-        with django_assert_max_num_queries(7):
+        # session, user, topics and tags for the filters, count, page (with rank), the key
+        # points of the questions whose prompt has no match (their snippet comes from the
+        # reference answer), the user's cards of the page's questions (their status)
+        with django_assert_max_num_queries(8):
             response = client.get(LIST, {"q": "迁移 学习"})
         assert len(response.context["page"].object_list) == 3
+
+    @pytest.mark.parametrize(("term", "queries"), [("缓存", 4), ("击穿", 5)])
+    def test_key_points_are_read_only_for_snippets_of_the_answer(
+        self, client, topic, term, queries, django_assert_num_queries
+    ):
+        """A question whose prompt has the term takes its snippet from there, with no query
+        for its key points; one whose key points have it, from its reference answer."""
+        make_question(topic=topic, title="A", prompt="什么是缓存？", key_points=[("击穿", "热点")])
+        # topics, tags, count, page, and the key points when a snippet needs them
+        with django_assert_num_queries(queries):
+            response = client.get(LIST, {"q": term})
+        [row] = response.context["rows"]
+        assert f"<mark>{term}</mark>" in row["snippet"]
 
 
 def found(term):

@@ -1,10 +1,11 @@
+from collections import defaultdict
+
 from django import forms
 from django.db import models
-from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from questions.bank.models import Difficulty, Tag, Topic
+from questions.bank.models import Difficulty, KeyPoint, Tag, Topic
 from questions.bank.search import (
     MAX_QUERY_LENGTH,
     MAX_TERMS,
@@ -16,7 +17,7 @@ from questions.bank.search import (
 )
 from questions.rendering import select_options
 from questions.shortcuts import pk_url
-from questions.study.models import ReviewCard, mastered_condition
+from questions.study.models import ReviewCard
 from questions.study.notes import starred_question_ids
 
 # --- The user's status per question -----------------------------------------------------------
@@ -30,25 +31,35 @@ class Status(models.TextChoices):
     SUSPENDED = "suspended", _("Suspended")
 
 
-def with_status(questions, user, now):
-    """Annotate `status` (a Status value) from the user's card: no extra query, one subquery."""
-    card_status = (
-        ReviewCard.objects.filter(user=user, question=OuterRef("pk"))
-        .annotate(
-            # A card that only carries a skip is of a question still new (ReviewCard.seen).
-            status=Case(
-                When(suspended=True, then=Value(Status.SUSPENDED)),
-                When(reps=0, then=Value(Status.NEW)),
-                When(ReviewCard.due_condition(now), then=Value(Status.DUE)),
-                When(mastered_condition(now), then=Value(Status.MASTERED)),
-                default=Value(Status.LEARNING),
-            )
-        )
-        .values("status")[:1]
-    )
-    return questions.annotate(
-        status=Coalesce(Subquery(card_status, output_field=CharField()), Value(Status.NEW))
-    )
+def status_of(card, now):
+    """The Status of a question to the user whose card this is (None: no card)."""
+    if card is None:
+        return Status.NEW
+    if card.suspended:
+        return Status.SUSPENDED
+    if card.reps == 0:  # a card that only carries a skip: the question is still new
+        return Status.NEW
+    if card.is_due(now):
+        return Status.DUE
+    if card.is_mastered(now):
+        return Status.MASTERED
+    return Status.LEARNING
+
+
+def add_status(rows, user, now):
+    """Set each row's `status` from the user's cards of its question: one query for the page,
+    rather than a subquery per row that Django takes longer to build than to run."""
+    ids = [row["question"].pk for row in rows]
+    cards = {
+        card.question_id: card
+        for card in ReviewCard.objects.filter(user=user, question_id__in=ids).only(*STATUS_FIELDS)
+    }
+    for row in rows:
+        row["status"] = status_of(cards.get(row["question"].pk), now)
+
+
+# What status_of() reads of a card.
+STATUS_FIELDS = ["question_id", "suspended", "reps", "due", "skipped_until", "state", "stability"]
 
 
 # --- The form ---------------------------------------------------------------------------------
@@ -185,20 +196,26 @@ def result_rows(questions, terms):
     rather than a reverse() and a get_difficulty_display() per row in the template."""
     link = pk_url("questions:detail")
     difficulties = {value: str(label) for value, label in Difficulty.choices}
-    rows = []
-    for question in questions:
-        row = {
+    rows = [
+        {
             "question": question,
             "title": highlight(question.title, terms),
-            "snippet": None,
+            "snippet": snippet(question.prompt, terms) if terms else None,
             "url": link(question.pk),
             "difficulty_label": difficulties.get(question.difficulty, question.difficulty),
         }
-        if terms:
-            row["snippet"] = snippet(question.prompt, terms) or snippet(
-                question.reference_answer(), terms
-            )
-        if hasattr(question, "status"):
-            row["status"] = Status(question.status)
-        rows.append(row)
+        for question in questions
+    ]
+    # The answer's snippet where the prompt has none: the key points of those questions only,
+    # as (label, detail) pairs, which is all that the reference answer reads of them.
+    missing = {row["question"].pk: row for row in rows if terms and row["snippet"] is None}
+    points = defaultdict(list)
+    if missing:
+        pairs = KeyPoint.objects.filter(question__in=missing).values_list(
+            "question_id", "label", "detail"
+        )
+        for question_id, label, detail in pairs.order_by("question_id", "position"):
+            points[question_id].append((label, detail))
+    for pk, row in missing.items():
+        row["snippet"] = snippet(row["question"].reference_answer_of(points[pk]), terms)
     return rows

@@ -39,12 +39,10 @@ def question_list(request):
     page, rows = None, []
     if "q" not in form.errors:
         questions = form.filter(Question.objects.published().select_related("topic"))
-        if request.user.is_authenticated:
-            questions = browse.with_status(questions, request.user, timezone.now())
-        if form.terms:  # the snippets come from the reference answers, which list them
-            questions = questions.prefetch_related("key_points")
         page = Paginator(questions, QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
         rows = browse.result_rows(page, form.terms)
+        if request.user.is_authenticated:
+            browse.add_status(rows, request.user, timezone.now())
     context = {"filters": form, "topic": form.selected_topic, "page": page, "rows": rows}
     return render(request, "questions/question_list.html", context)
 

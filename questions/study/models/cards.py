@@ -162,7 +162,8 @@ class ReviewCard(models.Model):
     @staticmethod
     def due_condition(now):
         """Due now: seen, its due time passed, neither suspended nor skipped, its question
-        published (the due count of scheduling.day_progress is this, written by hand)."""
+        published (the due count of scheduling.day_progress is this, written by hand; is_due()
+        is this for one card)."""
         return models.Q(
             models.Q(skipped_until__isnull=True) | models.Q(skipped_until__lte=now),
             reps__gt=0,
@@ -174,6 +175,15 @@ class ReviewCard(models.Model):
     @property
     def is_seen(self):
         return self.reps > 0
+
+    def is_due(self, now):
+        """due_condition() for this card, its question taken as published (the caller's)."""
+        return (
+            not self.suspended
+            and self.reps > 0
+            and self.due <= now
+            and (self.skipped_until is None or self.skipped_until <= now)
+        )
 
     def is_mastered(self, now):
         """See MASTERED_STABILITY_DAYS; mastered_condition() is the same rule in SQL."""
