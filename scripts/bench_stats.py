@@ -4,11 +4,12 @@ about 5,000 attempts, in several time zones, in-process: the budget is under 50 
 Uses scripts/bench_fit.py's data (generate_load_data --questions 2000 --users 40 --attempts
 200000, generated unless present). For each of --users users and each zone, the user's study
 profile is set to the zone and, after one request to warm up imports, the page is requested
---repeat times in two states: with nothing cached (the cache cleared: the dashboard and the
-history digest are built from the whole history, as after a restart), and right after a grade
-(a copy of the user's latest attempt made now: the dashboard is built again, the digest adds
-the one attempt), which is what a learner waits for after practising and what the budget is
-for. The figures are the median wall and CPU time of a request (with SQLite, CPU includes the
+--repeat times in three states: with nothing cached nor stored (the cache cleared and the
+stored digest deleted: the history digest is built from the whole history, as on a learner's
+first view), after a restart (the cache cleared: the dashboard is built from the digest stored
+in the database), and right after a grade (a copy of the user's latest attempt made now: the
+dashboard is built again, the digest adds the one attempt), which is what a learner waits for
+after practising. The budget is for the last two. The figures are the median wall and CPU time of a request (with SQLite, CPU includes the
 database's work; with PostgreSQL, wall includes the server's). With --parts it also times each
 part of the dashboard once per user. The attempts made are deleted and the profiles' zones put
 back afterwards.
@@ -63,13 +64,19 @@ def parts(user, profile, now):
     from django.core.cache import cache
 
     from questions.progress import digest, missed, retention, stats
+    from questions.progress.models import StoredDigest
     from questions.study.scheduling import scheduler_for
 
     zone = profile.zone
     today = now.astimezone(zone).date()
     figures = {}
     cache.clear()
+    StoredDigest.objects.filter(user=user).delete()
     _, figures["history digest, built"], _ = timed(
+        digest.history_digest, user, profile.parameters, zone
+    )
+    cache.clear()
+    _, figures["history digest, stored"], _ = timed(
         digest.history_digest, user, profile.parameters, zone
     )
     history, figures["history digest, current"], _ = timed(
@@ -102,6 +109,7 @@ def measure(args):
     from django.utils import timezone
 
     from interview_prep import collector
+    from questions.progress.models import StoredDigest
     from questions.study.models import Attempt, profile_for
 
     def timed_get(client):
@@ -136,11 +144,15 @@ def measure(args):
                 profile.save(update_fields=["time_zone"])
                 cache.clear()
                 client.get("/stats/")  # imports, the session: not part of a cold dashboard
-                cold, graded = [], []
+                cold, restarted, graded = [], [], []
                 for _ in range(args.repeat):
-                    # Nothing cached: the dashboard and the history digest are built afresh.
+                    # Nothing cached nor stored (a first view): the digest is built afresh.
                     cache.clear()
+                    StoredDigest.objects.filter(user=user).delete()
                     cold.append(timed_get(client))
+                    # After a restart: nothing cached, the digest read from the database.
+                    cache.clear()
+                    restarted.append(timed_get(client))
                     # The first view after a grade: the digest adds the new attempt.
                     made.append(graded_attempt(user))
                     graded.append(timed_get(client))
@@ -150,6 +162,7 @@ def measure(args):
                     "zone": zone,
                     "wall_ms": statistics.median(wall for wall, _cpu in graded),
                     "cpu_ms": statistics.median(cpu for _wall, cpu in graded),
+                    "restarted_wall_ms": statistics.median(wall for wall, _cpu in restarted),
                     "uncached_wall_ms": statistics.median(wall for wall, _cpu in cold),
                     "uncached_cpu_ms": statistics.median(cpu for _wall, cpu in cold),
                 }
@@ -158,7 +171,8 @@ def measure(args):
                 rows.append(row)
                 print(
                     f"  {user.username} ({attempts} attempts), {zone}: after a grade "
-                    f"{row['wall_ms']:.1f} ms wall, {row['cpu_ms']:.1f} ms CPU; nothing cached "
+                    f"{row['wall_ms']:.1f} ms wall, {row['cpu_ms']:.1f} ms CPU; after a restart "
+                    f"{row['restarted_wall_ms']:.1f} ms wall; nothing cached nor stored "
                     f"{row['uncached_wall_ms']:.1f} ms wall",
                     flush=True,
                 )
@@ -174,8 +188,9 @@ def measure(args):
 def doc_table(runs):
     lines = [
         "| database | zone | users (attempts) | after a grade: median, wall | slowest user, wall "
-        "| median CPU | under 50 ms | nothing cached: median, wall | measured |",
-        "|---|---|---:|---:|---:|---:|---|---:|---|",
+        "| median CPU | after a restart: median, slowest | under 50 ms "
+        "| nothing cached nor stored: median | measured |",
+        "|---|---|---:|---:|---:|---:|---:|---|---:|---|",
     ]
     for run in runs:
         for zone in ZONES:
@@ -185,13 +200,16 @@ def doc_table(runs):
             walls = [row["wall_ms"] for row in rows]
             attempts = statistics.median(row["attempts"] for row in rows)
             slowest = max(walls)
+            restarts = [row.get("restarted_wall_ms", 0) for row in rows]
             uncached = statistics.median(row.get("uncached_wall_ms", 0) for row in rows)
             name = "SQLite" if run["db"] == "sqlite" else "PostgreSQL"
+            passed = max(slowest, *restarts) < BUDGET_MS
             lines.append(
                 f"| {name} | {zone} | {len(rows)} ({attempts:,.0f}) | "
                 f"{statistics.median(walls):.1f} ms | {slowest:.1f} ms | "
                 f"{statistics.median(row['cpu_ms'] for row in rows):.1f} ms | "
-                f"{'pass' if slowest < BUDGET_MS else 'FAIL'} | {uncached:.1f} ms | "
+                f"{statistics.median(restarts):.1f} ms, {max(restarts):.1f} ms | "
+                f"{'pass' if passed else 'FAIL'} | {uncached:.1f} ms | "
                 f"{run['finished']} (load {run['load']:.1f}) |"
             )
     return "\n".join(lines)

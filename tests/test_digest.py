@@ -1,14 +1,17 @@
 """The progress dashboard's history digest: brought up to date after grades, it is the digest a
 first view would build from the whole history, and it never outlives a change it cannot add."""
 
+import pickle
 import random
 import zoneinfo
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core.cache import cache
+from django.db import OperationalError
 
 from questions.progress import dashboard, digest, missed, retention, stats
+from questions.progress.models import StoredDigest
 from questions.study import fsrs_items
 from questions.study.models import Attempt
 from tests.factories import make_attempt, make_questions, make_topic
@@ -50,9 +53,15 @@ def history(alice, questions):
 
 
 def fresh(user, parameters=DEFAULT_PARAMETERS, zone=SHANGHAI):
-    """The digest a first view builds, with nothing cached."""
+    """The digest a first view builds, with nothing cached nor stored."""
     cache.clear()
+    StoredDigest.objects.filter(user=user).delete()
     return digest.history_digest(user, parameters, zone)
+
+
+def restarted():
+    """As after a restart: the workers' caches are empty, the stored digests are there."""
+    cache.clear()
 
 
 def grade(user, question, hours, rating=3, ticked=(1,)):
@@ -98,7 +107,8 @@ def test_it_reads_only_the_new_attempts_when_it_is_behind(
 ):
     digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
     grade(alice, questions[1], 1)
-    with django_assert_num_queries(2):  # the count and newest time, the new attempts
+    # the count and newest time, the new attempts, the stored digest's upsert
+    with django_assert_num_queries(3):
         digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
     with django_assert_num_queries(1):  # current: the count and newest time only
         digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
@@ -164,3 +174,62 @@ def test_its_times_are_exact_microseconds():
     assert digest.moment(digest.micros(moment)) == moment
     later = moment + timedelta(days=3)
     assert (digest.micros(later) - digest.micros(moment)) // digest.MICROSECONDS_A_DAY == 3
+
+
+class TestStored:
+    def test_a_restarted_server_starts_from_the_stored_digest(
+        self, alice, history, questions, django_assert_num_queries
+    ):
+        built = digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        restarted()
+        with django_assert_num_queries(2):  # the count and newest time, the stored digest
+            assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI) == built
+        with django_assert_num_queries(1):  # and then the cache has it again
+            digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+
+    def test_the_stored_digest_is_brought_up_to_date_like_a_cached_one(
+        self, alice, history, questions
+    ):
+        digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        grade(alice, questions[1], 1)
+        restarted()
+        updated = digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        assert updated.count == len(history) + 1
+        assert updated == fresh(alice)
+        restarted()  # and what it stored is that digest
+        assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI) == updated
+
+    def test_a_removal_seen_after_a_restart_builds_it_again(self, alice, history):
+        digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        history[10].delete()
+        restarted()
+        assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI).count == len(history) - 1
+
+    @pytest.mark.parametrize("stored", [b"not a pickle", "an older version"])
+    def test_an_unreadable_or_older_stored_digest_is_built_again(self, alice, history, stored):
+        built = digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        if stored == "an older version":
+            built.version -= 1
+            stored = pickle.dumps(built)
+        StoredDigest.objects.filter(user=alice).update(data=stored)
+        restarted()
+        assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI) == fresh(alice)
+        assert pickle.loads(StoredDigest.objects.get(user=alice).data).version == digest.VERSION
+
+    def test_a_failed_store_still_serves_the_digest(self, alice, history, monkeypatch, caplog):
+        def locked(*args, **kwargs):
+            raise OperationalError("database is locked")
+
+        monkeypatch.setattr(StoredDigest.objects, "bulk_create", locked)
+        assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI).count == len(history)
+        assert "progress digest not stored" in caplog.text
+        assert not StoredDigest.objects.exists()
+
+    def test_each_users_own_and_gone_with_the_account(self, alice, bob, history, questions):
+        make_attempt(bob, questions[0])
+        digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        digest.history_digest(bob, DEFAULT_PARAMETERS, SHANGHAI)
+        restarted()
+        assert digest.history_digest(bob, DEFAULT_PARAMETERS, SHANGHAI).count == 1
+        alice.delete()
+        assert list(StoredDigest.objects.values_list("user", flat=True)) == [bob.pk]

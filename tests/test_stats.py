@@ -496,10 +496,11 @@ class TestStatsPage:
             make_card(alice, q, stability=5.0, last_review=timezone.now() - timedelta(days=3))
         # session, user (with profile), the user's state (the bank's version, the attempts'
         # count and newest time, the cards' fingerprint: one statement), then the dashboard:
-        # with no digest yet the review history and the latest attempts' checklists; the
-        # bank's facts (read once per process and bank version), the cards, topics, the most
-        # missed points' labels; leeches; the starred count
-        with django_assert_num_queries(11):
+        # no digest in the cache nor stored, so the review history and the latest attempts'
+        # checklists, and the digest's upsert; the bank's facts (read once per process and
+        # bank version), the cards, topics, the most missed points' labels; leeches; the
+        # starred count
+        with django_assert_num_queries(13):
             response = alice_client.get(reverse("questions:stats"))
         assert response.status_code == 200
         assert response.context["total_reviews"] == 5000
@@ -512,10 +513,10 @@ class TestStatsPage:
 
         assert dashboard(again) == dashboard(response)
         # After a grade, the digest reads the new attempt in one query instead of the history
-        # and the checklists in two, and the bank's facts are current.
+        # and the checklists in two, and stores itself; the bank's facts are current.
         latest = start + timedelta(hours=2 * 5000)
         make_attempt(alice, questions[0], rating=1, created_at=latest)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             graded = alice_client.get(reverse("questions:stats"))
         assert graded.context["total_reviews"] == 5001
 

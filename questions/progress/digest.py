@@ -11,16 +11,20 @@ the new attempts (one query through the (user, created_at) index) and works out 
 Times are integer microseconds and ratings bytes, so that the digest is small to store and
 quick to load (about 25 KB a thousand attempts, most of it the latest checklists).
 
-It lives in the default cache, and every use checks it against the database: the count and
-the newest time of the user's attempts (stats.history_state(): part of the one statement of
-progress/state.py, which the dashboard's cache key reads too). Attempts are added only by
-grading, at the time of the grade, and removed by an undo (the latest), a reset or an account
-deletion; any removal leaves fewer attempts than the digest plus the new ones, and the digest
-is then built again from the whole history. So a digest never disagrees with the database, in
-whichever worker or server it was made. (A superuser editing an attempt's grade in the admin
-in place is the one change it cannot see; the dashboard's cache key never could either.)
+It lives in the default cache and in the database (StoredDigest: what a restarted server, or a
+worker whose cache has none, starts from), and every use checks it against the attempts: the
+count and the newest time of the user's attempts (stats.history_state(): part of the one
+statement of progress/state.py, which the dashboard's cache key reads too). Attempts are added
+only by grading, at the time of the grade, and removed by an undo (the latest), a reset or an
+account deletion; any removal leaves fewer attempts than the digest plus the new ones, and the
+digest is then built again from the whole history. So a digest never disagrees with the
+database, in whichever worker or server it was made. (A superuser editing an attempt's grade in
+the admin in place is the one change it cannot see; the dashboard's cache key never could
+either.)
 """
 
+import logging
+import pickle
 import zoneinfo
 from array import array
 from collections import Counter
@@ -28,18 +32,23 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
+from django.db import DatabaseError
+from django.utils import timezone
 
 from questions.progress import dashboard, missed, retention, stats
+from questions.progress.models import StoredDigest
 from questions.study import fsrs_items
 from questions.study.models import Attempt
 
 # Bumped whenever the digest's shape or derivations change, so that no older one is read.
 VERSION = 2
-# A digest unused for a week is dropped; it is rebuilt from the history on the next view.
+# A digest unused for a week leaves the cache; the database keeps it (one row per user).
 CACHE_SECONDS = 7 * 24 * 3600
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 MICROSECONDS_A_DAY = 86_400_000_000
+
+logger = logging.getLogger(__name__)
 
 
 def micros(moment):
@@ -87,31 +96,74 @@ def _key(user):
     return f"progress:digest:{user.pk}"
 
 
+def _load(user):
+    """(the user's digest or None, its pickle if it was read from the database): from the
+    cache, else from the database (one query). Both hold the pickle that _store() made."""
+    data = cache.get(_key(user))
+    stored = None
+    if data is None:
+        data = stored = (
+            StoredDigest.objects.filter(user=user).values_list("data", flat=True).first()
+        )
+    digest = _unpickled(data) if data is not None else None
+    if not isinstance(digest, Digest) or digest.version != VERSION:
+        return None, None
+    return digest, stored
+
+
+def _unpickled(data):
+    try:
+        return pickle.loads(data)  # noqa: S301 - written by _store() alone, like a cache's rows
+    except Exception:  # a digest of a class since changed: built again from the history
+        logger.warning("stored progress digest not readable", exc_info=True)
+        return None
+
+
+def _store(user, digest):
+    """Keep the digest in the cache and in the database (one upsert: two workers storing at once
+    both succeed, the later one's stays). The database's copy is a cache too: a write that fails
+    (a locked SQLite file) is logged, and the page is still served. The progress page runs
+    outside a transaction, which a failed statement would otherwise leave unusable."""
+    data = pickle.dumps(digest, pickle.HIGHEST_PROTOCOL)
+    cache.set(_key(user), data, CACHE_SECONDS)  # pickled once, for both
+    row = StoredDigest(user=user, data=data, updated_at=timezone.now())
+    try:
+        StoredDigest.objects.bulk_create(
+            [row],
+            update_conflicts=True,
+            unique_fields=["user"],
+            update_fields=["data", "updated_at"],
+        )
+    except DatabaseError:
+        logger.warning("progress digest not stored user=%s", user.pk, exc_info=True)
+
+
 def history_digest(user, parameters, zone, state=None) -> Digest:
     """The user's digest, up to date with the database, its predictions under `parameters`
     and its days those of `zone` (a ZoneInfo).
 
-    Queries: stats.history_state(), unless `state` gives it; then, unless the cached digest is
-    current, the attempts since it, or with no usable digest the whole history and the
-    latest attempts' checklists.
+    Queries: stats.history_state(), unless `state` gives it; the stored digest when the cache
+    has none; then, unless the digest is current, the attempts since it, or with no usable
+    digest the whole history and the latest attempts' checklists; and its upsert when it
+    changed.
     """
     parameters = tuple(parameters)
     count, latest = state if state is not None else stats.history_state(user)
-    digest = cache.get(_key(user))
-    if not isinstance(digest, Digest) or digest.version != VERSION:
-        digest = None
+    digest, stored = _load(user)
     changed = digest is None or (digest.count, digest.latest) != (count, latest)
     if digest is not None and changed:
         digest = _brought_up_to_date(user, digest, count)
     if digest is None:
         digest = _built(user, parameters, zone)
     elif not changed and (digest.parameters, digest.zone) == (parameters, str(zone)):
+        if stored is not None:
+            cache.set(_key(user), bytes(stored), CACHE_SECONDS)
         return digest
     if digest.parameters != parameters:
         digest.parameters, digest.calibration = parameters, _calibration(digest.cards, parameters)
     if digest.zone != str(zone):
         digest.zone, digest.per_day = str(zone), _per_day(digest.cards, zone)
-    cache.set(_key(user), digest, CACHE_SECONDS)
+    _store(user, digest)
     return digest
 
 
