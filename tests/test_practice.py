@@ -443,11 +443,11 @@ class TestQueryBudget:
         )
         url = reverse("questions:grade", args=[question.pk])
         # session, user+profile, question, key points (all four compiled once), (savepoint),
-        # attempt insert and card insert or update (statements written once), card lock
-        # (compiled), (release), the voice recording made at the reveal attached to the
-        # attempt (an UPDATE that matches nothing when none was made), the day's counts (one
-        # query: they pick the next card and fill the header out of band), next due card and
-        # next new question when none is due (both compiled)
+        # attempt insert, the voice recording made at the reveal attached to the attempt (an
+        # UPDATE that matches nothing when none was made), card lock (compiled), card insert
+        # or update (statements written once), (release), the day's counts (one query: they
+        # pick the next card and fill the header out of band), next due card and next new
+        # question when none is due (both compiled)
         with django_assert_max_num_queries(13):
             response = alice_client.post(
                 url, {"token": token, "text": "x", "rating": 3}, HTTP_HX_REQUEST="true"

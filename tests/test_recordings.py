@@ -17,7 +17,7 @@ from questions.study import mock, recordings
 from questions.study.models import Attempt, MockStatus
 from questions.study.recordings import Recording
 from tests.audio_samples import make_ogg, make_webm
-from tests.factories import make_question, make_questions, make_user
+from tests.factories import make_attempt, make_question, make_questions, make_user
 from tests.helpers import grade, reveal, token_from
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -26,6 +26,12 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 200
 
 def webm(seconds=3.0, name="answer.webm", content_type="audio/webm"):
     return SimpleUploadedFile(name, make_webm(seconds), content_type=content_type)
+
+
+def _fields(recording):
+    """A recording's fields, to make another like it."""
+    names = ["user", "question", "reveal_token", "file_name", "content_type", "size", "duration"]
+    return {name: getattr(recording, name) for name in names}
 
 
 def stored_files(directory):
@@ -158,6 +164,40 @@ class TestUploadWithTheReveal:
         attempt = Attempt.objects.get()
         assert recorded.attempt == attempt
         assert recorded.reveal_token == attempt.reveal_token
+
+    def test_only_the_graders_own_unattached_recording_of_that_reveal_is_attached(
+        self, alice_client, alice, bob, question, recordings_dir
+    ):
+        response = reveal(alice_client, question, recording=webm())
+        token = token_from(response)
+        mine = Recording.objects.get()
+        # bob's recording under the same reveal token, and one of alice's already attached
+        theirs = Recording.objects.create(**{**_fields(mine), "user": bob, "file_name": "bob.webm"})
+        earlier = make_attempt(alice, question)
+        kept = Recording.objects.create(
+            **{**_fields(mine), "reveal_token": uuid.uuid4(), "attempt": earlier, "file_name": "x"}
+        )
+        grade(alice_client, question, token=token)
+        attempt = Attempt.objects.get(reveal_token=mine.reveal_token)
+        assert Recording.objects.get(pk=mine.pk).attempt == attempt
+        assert Recording.objects.get(pk=theirs.pk).attempt is None
+        assert Recording.objects.get(pk=kept.pk).attempt == earlier
+
+    def test_the_attempt_and_its_recording_are_written_together_or_not_at_all(
+        self, alice_client, question, recordings_dir, monkeypatch
+    ):
+        """No graded answer whose recording is left to the sweep: the attach is part of the
+        grade's transaction, and when it fails the grade is not recorded either."""
+        response = reveal(alice_client, question, recording=webm())
+
+        def fails(attempt):
+            raise RuntimeError("the attach failed")
+
+        monkeypatch.setattr(Recording, "attach", fails)
+        with pytest.raises(RuntimeError):
+            grade(alice_client, question, token=token_from(response))
+        assert not Attempt.objects.exists()
+        assert Recording.objects.get().attempt is None
 
     def test_the_practice_form_sends_files_and_explains_the_recorder_without_javascript(
         self, alice_client, question

@@ -5,7 +5,8 @@ from django.db import IntegrityError, transaction
 from fsrs import Card, Rating, ReviewLog
 
 from questions.compiled import CompiledSave
-from questions.study.models import Attempt, ReviewCard
+from questions.study.models import Attempt, AttemptMode, ReviewCard
+from questions.study.recordings import Recording
 from questions.study.scheduling import card_of, new_fsrs_card, scheduler_for
 
 
@@ -26,7 +27,8 @@ class _CardCreatedMeanwhile(Exception):
 
 
 def record_grade(**grade) -> tuple[Attempt, ReviewCard]:
-    """Insert the attempt and update the card together, or neither.
+    """Insert the attempt, attach the recording made at its practice reveal (if any) and update
+    the card together, or none of them.
 
     A second submit of the same reveal token fails on the attempt's unique token before the card
     is touched. Two first grades of one new question (two tabs) race on the card's unique
@@ -85,6 +87,8 @@ def _record_grade(
         _ATTEMPT_SAVE.insert(attempt)
     except IntegrityError as error:
         raise AlreadyGraded from error
+    if mode != AttemptMode.MOCK:  # a mock answer's recording joins through its item instead
+        Recording.attach(attempt)
 
     # Locked so that concurrent grades of one card apply one after the other.
     card = card_of(user, question, lock=True)

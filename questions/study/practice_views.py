@@ -37,7 +37,7 @@ from questions.study.practice_panel import (
     render_after_change,
     render_panel,
 )
-from questions.study.recordings import Recording, RecordingRejected
+from questions.study.recordings import RecordingRejected
 
 # --- Pages -----------------------------------------------------------------------------------
 
@@ -226,7 +226,6 @@ def grade(request, pk):
         )
     except grading.AlreadyGraded:
         return bad_request(request, _("This answer has already been graded."))
-    Recording.attach(attempt)
 
     queue = Queue(request, mode=payload["m"])
     if payload["m"] == AttemptMode.BROWSE:
