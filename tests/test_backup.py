@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from questions.bank.models import Question
+from questions.progress.models import StoredDigest
 from questions.study.models import Attempt, ReviewCard, StudyProfile
 from tests.factories import make_question, make_topic, make_user
 
@@ -25,7 +26,14 @@ pytestmark = pytest.mark.django_db(transaction=True)
 DUMP_OPTIONS = {
     "natural_foreign": True,
     "natural_primary": True,
-    "exclude": ["contenttypes", "auth.permission", "admin.logentry", "sessions", "axes"],
+    "exclude": [
+        "contenttypes",
+        "auth.permission",
+        "admin.logentry",
+        "sessions",
+        "axes",
+        "questions.storeddigest",
+    ],
 }
 ANSWER = "预训练模型在大规模数据上训练，泛化能力强。"
 
@@ -49,6 +57,12 @@ def history(client, question):
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", section)
 
 
+def progress(client):
+    """The progress dashboard's figures: each <dt> with its <dd>."""
+    body = client.get(reverse("questions:stats")).content.decode()
+    return re.findall(r"<dt>([^<]*)</dt><dd>([^<]*)</dd>", body)
+
+
 def test_a_full_dump_restores_the_users_history_into_an_empty_database(client, tmp_path):
     alice = make_user("alice", password="alice-secret-passphrase")
     StudyProfile.objects.update_or_create(user=alice, defaults={"time_zone": "Asia/Shanghai"})
@@ -58,6 +72,9 @@ def test_a_full_dump_restores_the_users_history_into_an_empty_database(client, t
     practise(client, question, rating=1)
     before = history(client, question)
     assert before.count('class="rating-') == 2
+    progress_before = progress(client)  # and the progress digest stored
+    assert ("Reviews in all", "2") in progress_before
+    assert StoredDigest.objects.exists()
 
     dump = tmp_path / "backup.json"
     call_command("dumpdata", output=str(dump), **DUMP_OPTIONS)
@@ -74,6 +91,8 @@ def test_a_full_dump_restores_the_users_history_into_an_empty_database(client, t
 
     client.force_login(restored)
     assert history(client, question) == before
+    assert not StoredDigest.objects.exists()  # derived: built again from the history
+    assert progress(client) == progress_before
 
 
 def test_the_bank_export_restores_the_questions_into_an_empty_database(tmp_path):

@@ -131,6 +131,16 @@ def test_a_removed_attempt_makes_it_build_again(alice, history, questions, remov
     assert after.count == before.count - 1 + (removed == "an old one, then a grade")
 
 
+def test_a_newest_attempt_moved_earlier_makes_it_build_again(alice, history):
+    """As after restoring a backup, whose times keep only milliseconds, into a database whose
+    cache (Redis) still holds the digest: the count is the same, the newest time earlier."""
+    digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+    newest = Attempt.objects.filter(user=alice).newest_first().first()
+    newest.created_at = newest.created_at.replace(microsecond=0)
+    newest.save(update_fields=["created_at"])
+    assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI) == fresh(alice)
+
+
 def test_an_attempt_timed_before_its_newest_makes_it_build_again(alice, history, questions):
     digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
     make_attempt(alice, questions[0], created_at=history[5].created_at + timedelta(seconds=1))
