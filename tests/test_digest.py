@@ -107,8 +107,8 @@ def test_it_reads_only_the_new_attempts_when_it_is_behind(
 ):
     digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
     grade(alice, questions[1], 1)
-    # the count and newest time, the new attempts, the stored digest's upsert
-    with django_assert_num_queries(3):
+    # the count and newest time, the new attempts (the stored copy is not written again yet)
+    with django_assert_num_queries(2):
         digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
     with django_assert_num_queries(1):  # current: the count and newest time only
         digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
@@ -208,6 +208,24 @@ class TestStored:
         assert updated == fresh(alice)
         restarted()  # and what it stored is that digest
         assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI) == updated
+
+    def test_it_is_stored_again_once_enough_attempts_came_since(
+        self, alice, history, questions, monkeypatch, django_assert_num_queries
+    ):
+        monkeypatch.setattr(digest, "STORE_EVERY", 3)
+        digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        stored_at = StoredDigest.objects.get(user=alice).updated_at
+        for hours in (1, 2):
+            grade(alice, questions[1], hours)
+            digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        assert StoredDigest.objects.get(user=alice).updated_at == stored_at
+        grade(alice, questions[1], 3)
+        # the count and newest time, the new attempt, the upsert
+        with django_assert_num_queries(3):
+            digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        stored = pickle.loads(StoredDigest.objects.get(user=alice).data)
+        assert stored.count == len(history) + 3
+        assert stored == fresh(alice)
 
     def test_a_removal_seen_after_a_restart_builds_it_again(self, alice, history):
         digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)

@@ -11,16 +11,16 @@ the new attempts (one query through the (user, created_at) index) and works out 
 Times are integer microseconds and ratings bytes, so that the digest is small to store and
 quick to load (about 25 KB a thousand attempts, most of it the latest checklists).
 
-It lives in the default cache and in the database (StoredDigest: what a restarted server, or a
-worker whose cache has none, starts from), and every use checks it against the attempts: the
-count and the newest time of the user's attempts (stats.history_state(): part of the one
-statement of progress/state.py, which the dashboard's cache key reads too). Attempts are added
-only by grading, at the time of the grade, and removed by an undo (the latest), a reset or an
-account deletion; any removal leaves fewer attempts than the digest plus the new ones, and the
-digest is then built again from the whole history. So a digest never disagrees with the
-database, in whichever worker or server it was made. (A superuser editing an attempt's grade in
-the admin in place is the one change it cannot see; the dashboard's cache key never could
-either.)
+It lives in the default cache and in the database (StoredDigest, written again every
+STORE_EVERY attempts: what a restarted server, or a worker whose cache has none, starts from
+and brings up to date), and every use checks it against the attempts: the count and the newest
+time of the user's attempts (stats.history_state(): part of the one statement of
+progress/state.py, which the dashboard's cache key reads too). Attempts are added only by
+grading, at the time of the grade, and removed by an undo (the latest), a reset or an account
+deletion; any removal leaves fewer attempts than the digest plus the new ones, and the digest
+is then built again from the whole history. So a digest never disagrees with the database, in
+whichever worker or server it was made. (A superuser editing an attempt's grade in the admin in
+place is the one change it cannot see; the dashboard's cache key never could either.)
 """
 
 import logging
@@ -28,7 +28,7 @@ import pickle
 import zoneinfo
 from array import array
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
@@ -41,7 +41,10 @@ from questions.study import fsrs_items
 from questions.study.models import Attempt
 
 # Bumped whenever the digest's shape or derivations change, so that no older one is read.
-VERSION = 2
+VERSION = 3
+# The stored copy is written again once this many attempts were added since: a restarted server
+# brings it up to date from at most this many, and a grade's view rarely writes.
+STORE_EVERY = 50
 # A digest unused for a week leaves the cache; the database keeps it (one row per user).
 CACHE_SECONDS = 7 * 24 * 3600
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -74,6 +77,8 @@ class Digest:
     recent: list  # missed.recent_point_results(), newest first
     points: missed.PointCounts  # of `recent`
     version: int = VERSION
+    # The count when it was last stored in the database (-1: never): not part of what it holds.
+    stored_count: int = field(default=-1, compare=False)
 
     def attempts_per_question(self):
         """dashboard.attempts_per_question() of the history."""
@@ -98,7 +103,7 @@ def _key(user):
 
 def _load(user):
     """(the user's digest or None, its pickle if it was read from the database): from the
-    cache, else from the database (one query). Both hold the pickle that _store() made."""
+    cache, else from the database (one query). Both hold a pickle that _keep() made."""
     data = cache.get(_key(user))
     stored = None
     if data is None:
@@ -113,19 +118,25 @@ def _load(user):
 
 def _unpickled(data):
     try:
-        return pickle.loads(data)  # noqa: S301 - written by _store() alone, like a cache's rows
+        return pickle.loads(data)  # noqa: S301 - written by _keep() alone, like a cache's rows
     except Exception:  # a digest of a class since changed: built again from the history
         logger.warning("stored progress digest not readable", exc_info=True)
         return None
 
 
-def _store(user, digest):
-    """Keep the digest in the cache and in the database (one upsert: two workers storing at once
-    both succeed, the later one's stays). The database's copy is a cache too: a write that fails
-    (a locked SQLite file) is logged, and the page is still served. The progress page runs
-    outside a transaction, which a failed statement would otherwise leave unusable."""
+def _keep(user, digest):
+    """Keep the digest in the cache, and in the database when it was built afresh or the stored
+    copy is STORE_EVERY attempts behind (one upsert: two workers storing at once both succeed,
+    the later one's stays). The database's copy is a cache too: a write that fails (a locked
+    SQLite file) is logged, and the page is still served. The progress page runs outside a
+    transaction, which a failed statement would otherwise leave unusable."""
+    store = digest.stored_count < 0 or digest.count - digest.stored_count >= STORE_EVERY
+    if store:
+        digest.stored_count = digest.count
     data = pickle.dumps(digest, pickle.HIGHEST_PROTOCOL)
     cache.set(_key(user), data, CACHE_SECONDS)  # pickled once, for both
+    if not store:
+        return
     row = StoredDigest(user=user, data=data, updated_at=timezone.now())
     try:
         StoredDigest.objects.bulk_create(
@@ -144,8 +155,8 @@ def history_digest(user, parameters, zone, state=None) -> Digest:
 
     Queries: stats.history_state(), unless `state` gives it; the stored digest when the cache
     has none; then, unless the digest is current, the attempts since it, or with no usable
-    digest the whole history and the latest attempts' checklists; and its upsert when it
-    changed.
+    digest the whole history and the latest attempts' checklists; and its upsert when it was
+    built afresh or the stored copy fell STORE_EVERY attempts behind.
     """
     parameters = tuple(parameters)
     count, latest = state if state is not None else stats.history_state(user)
@@ -163,7 +174,7 @@ def history_digest(user, parameters, zone, state=None) -> Digest:
         digest.parameters, digest.calibration = parameters, _calibration(digest.cards, parameters)
     if digest.zone != str(zone):
         digest.zone, digest.per_day = str(zone), _per_day(digest.cards, zone)
-    _store(user, digest)
+    _keep(user, digest)
     return digest
 
 
