@@ -9,10 +9,10 @@ stored digest deleted: the history digest is built from the whole history, as on
 first view), after a restart (the cache cleared: the dashboard is built from the digest stored
 in the database), and right after a grade (a copy of the user's latest attempt made now: the
 dashboard is built again, the digest adds the one attempt), which is what a learner waits for
-after practising. The budget is for the last two. The figures are the median wall and CPU time of a request (with SQLite, CPU includes the
-database's work; with PostgreSQL, wall includes the server's). With --parts it also times each
-part of the dashboard once per user. The attempts made are deleted and the profiles' zones put
-back afterwards.
+after practising. The budget is for the last two. The figures are the median wall and CPU time
+of a request (with SQLite, CPU includes the database's work; with PostgreSQL, wall includes the
+server's). With --parts it also times each part of the dashboard once per user. The attempts
+made are deleted and the profiles' zones put back afterwards.
 
 Usage: bench_stats.py [--db sqlite|postgres] [--users N] [--repeat N] [--parts] [--no-doc]
 """
