@@ -46,6 +46,10 @@ def status_of(card, now):
     return Status.LEARNING
 
 
+# What status_of() reads of a card.
+STATUS_FIELDS = ["question_id", "suspended", "reps", "due", "skipped_until", "state", "stability"]
+
+
 def add_status(rows, user, now):
     """Set each row's `status` from the user's cards of its question: one query for the page,
     rather than a subquery per row that Django takes longer to build than to run."""
@@ -56,10 +60,6 @@ def add_status(rows, user, now):
     }
     for row in rows:
         row["status"] = status_of(cards.get(row["question"].pk), now)
-
-
-# What status_of() reads of a card.
-STATUS_FIELDS = ["question_id", "suspended", "reps", "due", "skipped_until", "state", "stability"]
 
 
 # --- The form ---------------------------------------------------------------------------------
