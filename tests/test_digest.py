@@ -244,6 +244,15 @@ class TestStored:
         assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI) == fresh(alice)
         assert pickle.loads(StoredDigest.objects.get(user=alice).data).version == digest.VERSION
 
+    def test_a_digest_object_left_in_the_cache_by_an_older_release_is_built_again(
+        self, alice, history, caplog
+    ):
+        built = digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI)
+        StoredDigest.objects.all().delete()
+        cache.set(digest._key(alice), built)  # an object, as the cache held it before
+        assert digest.history_digest(alice, DEFAULT_PARAMETERS, SHANGHAI) == fresh(alice)
+        assert "not readable" not in caplog.text
+
     def test_a_failed_store_still_serves_the_digest(self, alice, history, monkeypatch, caplog):
         def locked(*args, **kwargs):
             raise OperationalError("database is locked")

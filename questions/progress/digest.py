@@ -117,6 +117,8 @@ def _load(user):
 
 
 def _unpickled(data):
+    if not isinstance(data, bytes | memoryview):
+        return None  # what the cache held before digests were kept as pickles: built again
     try:
         return pickle.loads(data)  # noqa: S301 - written by _keep() alone, like a cache's rows
     except Exception:  # a digest of a class since changed: built again from the history
