@@ -8,7 +8,7 @@ from django.db.models import Count, Max
 
 from questions.bank import facts
 from questions.bank.models import Topic
-from questions.progress.state import topic_names, user_state
+from questions.progress.state import topics, user_state
 from questions.study.models import ReviewCard
 from questions.study.recordings import Recording
 from tests.factories import make_attempt, make_card, make_question, make_topic, make_user
@@ -63,4 +63,5 @@ def test_it_is_what_the_querysets_give(microsecond, django_assert_num_queries):
 
 def test_the_topics_are_every_topic_by_id():
     make_topic(name="B"), make_topic(name="A <&>")
-    assert topic_names() == tuple(Topic.objects.order_by("id").values_list("id", "name"))
+    expected = Topic.objects.order_by("id").values_list("id", "name", "slug", "position")
+    assert topics() == tuple(expected)

@@ -1,5 +1,5 @@
-"""The history page's results (its count, rows and pagination), kept per user in the default
-cache while nothing they show has changed.
+"""The history page's results (its count, rows and pagination) and the filter bar above them,
+kept per user in the default cache while nothing they show has changed.
 
 Rendering the 25 rows and counting the user's attempts are most of the page's cost, and a
 learner pages through the same history many times between two grades. The key holds
@@ -12,7 +12,8 @@ everything the results show or depend on:
 - the user's recordings: how many are attached to an attempt and the newest id (a
   recording attached at a grade, or deleted);
 - the bank: the questions' count and newest `updated_at` (titles and languages) and every
-  topic's id and name (a topic has no `updated_at`; there are tens of them);
+  topic's id, name, slug and position (the rows' topics and the filter's options; a topic has
+  no `updated_at`; there are tens of them);
 - the request: its query string (the filters, the page, and the pagination links keep its
   other parameters), whether it asks for the htmx partial, the language, the time zone and
   the leech threshold.
@@ -29,7 +30,7 @@ longer asked for: any worker's copy under a key is right for that key.
 import hashlib
 import re
 
-from questions.progress.state import topic_names, user_state
+from questions.progress.state import topics, user_state
 
 # Long enough for paging back and forth between two grades.
 CACHE_SECONDS = 600
@@ -61,7 +62,7 @@ def results_key(request, profile, language):
         bool(request.htmx),
         sorted(request.GET.lists()),
         user_state(request.user),
-        topic_names(),
+        topics(),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"history:{request.user.pk}:{digest}"

@@ -79,10 +79,11 @@ def _add_row_values(page, zone):
 def history(request):
     """The user's attempts, newest first, 25 a page, with the start of each answer.
 
-    The results of the usual filters come from the cache while nothing they show has changed
-    (history_cache.py: two queries for the key). Rendered afresh: the filter's topic (when
-    one is given), the count, the page, and its questions with their topics. The whole page
-    (not the htmx partial) reads the topics for the filter's select.
+    The results of the usual filters, and the filter bar above them, come from the cache
+    while nothing they show has changed (history_cache.py: two queries for the key; the
+    filter's topic is looked up when one is given). Rendered afresh: the count, the page, its
+    questions with their topics and, for the whole page (not the htmx partial), the filter
+    bar with the topics for its select.
     """
     profile = profile_for(request.user)
     filters = HistoryFilterForm(request.GET or None)
@@ -91,19 +92,22 @@ def history(request):
         filters.is_valid()  # invalid values are reported on the page and left out
         applied = filters.applied()
     context = {"filters": filters, "filtered": bool(applied), "zone": profile.time_zone}
-    key, results = None, None
+    key, parts = None, None
     if history_cache.cacheable(request, filters):
         key = history_cache.results_key(request, profile, get_language())
-        results = cache.get(key)
-    if results is None:
+        parts = cache.get(key)
+    if parts is None:
         results_context = {**context, "page": _page(request, profile, applied)}
         results = render_to_string("history/history.html#results", results_context, request)
+        parts = {"results": results}
+        if not request.htmx:  # the partial leaves the filter bar as it is
+            parts["filter_bar"] = render_to_string("history/history.html#filters", context)
         if key is not None:
-            cache.set(key, results, history_cache.CACHE_SECONDS)
+            cache.set(key, parts, history_cache.CACHE_SECONDS)
     if request.htmx:
-        return HttpResponse(results)
-    # Only this view writes these keys, with HTML the template's own partial rendered.
-    context["results"] = mark_safe(results)  # noqa: S308
+        return HttpResponse(parts["results"])
+    # Only this view writes these keys, with HTML the template's own partials rendered.
+    context |= {name: mark_safe(html) for name, html in parts.items()}  # noqa: S308
     return render(request, "history/history.html", context)
 
 

@@ -82,13 +82,14 @@ def user_state(user) -> UserState:
 
 @lru_cache(maxsize=4)
 def _topics_statement(vendor):
-    topic_id, name = _column(Topic, "id"), _column(Topic, "name")
-    return f"SELECT {topic_id}, {name} FROM {_table(Topic)} ORDER BY {topic_id}"
+    columns = ", ".join(_column(Topic, name) for name in ("id", "name", "slug", "position"))
+    return f"SELECT {columns} FROM {_table(Topic)} ORDER BY {_column(Topic, 'id')}"
 
 
-def topic_names():
-    """((id, name), …) of every topic (one query): a topic has no updated_at, and there are
-    tens of them."""
+def topics():
+    """((id, name, slug, position), …) of every topic (one query): what a page shows of them
+    (a name, a link or a filter's option, their order). A topic has no updated_at, and there
+    are tens of them."""
     with connection.cursor() as cursor:
         cursor.execute(_topics_statement(connection.vendor))
         return tuple(tuple(row) for row in cursor.fetchall())
