@@ -1,5 +1,16 @@
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _restore_bank_counter(using, **kwargs):
+    # A migration that rebuilt a question or topic table on SQLite dropped its triggers.
+    from questions.bank import changes
+
+    connection = connections[using]
+    if changes.TABLE in connection.introspection.table_names():
+        changes.install(connection)
 
 
 class QuestionsConfig(AppConfig):
@@ -11,3 +22,5 @@ class QuestionsConfig(AppConfig):
         from questions import checks  # noqa: F401
         from questions.accounts import signals as account_signals  # noqa: F401
         from questions.bank import tasks as bank_tasks  # noqa: F401 (record_failure)
+
+        post_migrate.connect(_restore_bank_counter, sender=self)

@@ -7,11 +7,10 @@ import pytest
 from django.db.models import Count, Max
 
 from questions.bank import facts
-from questions.bank.models import Topic
-from questions.progress.state import topics, user_state
+from questions.progress.state import user_state
 from questions.study.models import ReviewCard
 from questions.study.recordings import Recording
-from tests.factories import make_attempt, make_card, make_question, make_topic, make_user
+from tests.factories import make_attempt, make_card, make_question, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -59,9 +58,3 @@ def test_it_is_what_the_querysets_give(microsecond, django_assert_num_queries):
     assert as_tuple(state) == orm_state(user)
     assert state.attempts == (3, newest)
     assert state.bank == facts.bank_version()
-
-
-def test_the_topics_are_every_topic_by_id():
-    make_topic(name="B"), make_topic(name="A <&>")
-    expected = Topic.objects.order_by("id").values_list("id", "name", "slug", "position")
-    assert topics() == tuple(expected)

@@ -4,24 +4,16 @@ is published), kept in each process and read again whenever the bank changes.
 A learner's dashboard names and groups the questions of a thousand cards or more; reading
 those question rows (large, with their texts) cost more than the rest of the cards' query.
 The bank changes far less often than learners practise, so each process keeps these facts of
-the whole bank, tagged with the bank's version: the count of questions and the newest
-`updated_at`, read on every use (one query on two indexes). Every write to a question sets
-`updated_at` (auto_now on save and bulk_create; the admin's publish actions and the importer
-set it themselves) and a deletion changes the count, so a process never serves facts older
-than the version it just read. A write that commits after a later-stamped one (on PostgreSQL,
-a long import beside an editor's save) leaves the version as it was: RELOAD_SECONDS bounds how
-long such a change can go unseen.
+the whole bank, tagged with the bank's version: its change counter (changes.py), which the
+database moves on with every write to a question or topic, read on every use (one query by
+key). A process never serves facts older than the version it just read.
 """
 
-import time
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, Max
-
+from questions.bank.changes import bank_changes
 from questions.bank.models import Question
-
-RELOAD_SECONDS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,21 +26,20 @@ class QuestionFacts:
 
 @dataclass(frozen=True)
 class BankFacts:
-    version: tuple
+    version: int
     questions: dict  # {question_id: QuestionFacts}
     topics: dict  # {question_id: topic_id}
     published_titles: dict  # {question_id: title} of the published questions
     published_per_topic: Counter  # {topic_id: published questions}
 
 
-# (BankFacts, time.monotonic() when read); replaced whole, never changed in place.
+# Replaced whole, never changed in place.
 _loaded = None
 
 
-def bank_version():
-    """(questions, newest updated_at): what changes whenever any question does."""
-    version = Question.objects.aggregate(count=Count("*"), changed=Max("updated_at"))
-    return version["count"], version["changed"]
+def bank_version() -> int:
+    """What changes whenever any question or topic does (one query)."""
+    return bank_changes()
 
 
 def bank_facts(version=None) -> BankFacts:
@@ -59,21 +50,15 @@ def bank_facts(version=None) -> BankFacts:
     global _loaded
     if version is None:
         version = bank_version()
-    loaded = _loaded
-    if loaded is None or loaded[0].version != version or _expired(loaded[1]):
-        loaded = (_read(version), time.monotonic())
-        _loaded = loaded
-    return loaded[0]
+    if _loaded is None or _loaded.version != version:
+        _loaded = _read(version)
+    return _loaded
 
 
 def forget():
     """Drop this process's facts (tests that roll the bank back use it)."""
     global _loaded
     _loaded = None
-
-
-def _expired(read_at):
-    return time.monotonic() - read_at > RELOAD_SECONDS
 
 
 def _read(version):

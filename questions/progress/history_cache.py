@@ -11,16 +11,15 @@ everything the results show or depend on:
   row's leech badge is its card's failures against the threshold);
 - the user's recordings: how many are attached to an attempt and the newest id (a
   recording attached at a grade, or deleted);
-- the bank: the questions' count and newest `updated_at` (titles and languages) and every
-  topic's id, name, slug and position (the rows' topics and the filter's options; a topic has
-  no `updated_at`; there are tens of them);
+- the bank: its change counter (bank/changes.py), which every write to a question or a topic
+  moves on (titles and languages, the rows' topics and the filter's options);
 - the request: its query string (the filters, the page, and the pagination links keep its
   other parameters), whether it asks for the htmx partial, the language, the time zone and
   the leech threshold.
 
 Only the results of a few known filters and page numbers are kept (cacheable()).
 
-These are read by two statements of fixed SQL, written once per process
+These are read by one statement of fixed SQL, written once per process
 (questions/progress/state.py): no ORM compilation on the way to a cached page. The one
 change the key cannot see is a superuser editing an attempt in place in the admin (attempts
 are append-only otherwise), as for the dashboard. An entry never goes stale, it is only no
@@ -30,7 +29,7 @@ longer asked for: any worker's copy under a key is right for that key.
 import hashlib
 import re
 
-from questions.progress.state import topics, user_state
+from questions.progress.state import user_state
 
 # Long enough for paging back and forth between two grades.
 CACHE_SECONDS = 600
@@ -54,7 +53,7 @@ def cacheable(request, filters):
 
 
 def results_key(request, profile, language):
-    """The cache key of this request's history results (two queries)."""
+    """The cache key of this request's history results (one query)."""
     parts = (
         language,
         profile.time_zone,
@@ -62,7 +61,6 @@ def results_key(request, profile, language):
         bool(request.htmx),
         sorted(request.GET.lists()),
         user_state(request.user),
-        topics(),
     )
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"history:{request.user.pk}:{digest}"

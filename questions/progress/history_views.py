@@ -80,7 +80,7 @@ def history(request):
     """The user's attempts, newest first, 25 a page, with the start of each answer.
 
     The results of the usual filters, and the filter bar above them, come from the cache
-    while nothing they show has changed (history_cache.py: two queries for the key; the
+    while nothing they show has changed (history_cache.py: one query for the key; the
     filter's topic is looked up when one is given). Rendered afresh: the count, the page, its
     questions with their topics and, for the whole page (not the htmx partial), the filter
     bar with the topics for its select.

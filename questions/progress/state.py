@@ -2,9 +2,9 @@
 
 The dashboard (stats_views.py) and the history's results (history_cache.py) are cached until
 something they show changes, and every view first reads what would have changed: the user's
-attempts, cards and recordings and the bank's questions. Built from querysets these were three
-or four aggregate queries, each compiled by the ORM on every view; the statement here is
-written once per process and database, and reads them all in one round trip.
+attempts, cards and recordings and the bank's change counter. Built from querysets these were
+three or four aggregate queries, each compiled by the ORM on every view; the statement here
+is written once per process and database, and reads them all in one round trip.
 """
 
 from dataclasses import dataclass
@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from django.db import connection
 
-from questions.bank.models import Question, Topic
+from questions.bank.changes import READ as READ_BANK_CHANGES
 from questions.study.models import Attempt, ReviewCard
 from questions.study.recordings import Recording
 
@@ -29,8 +29,9 @@ class UserState:
     # (recordings attached to an attempt, the newest recording's id): an attachment at a
     # grade, or a deletion.
     recordings: tuple
-    # (questions, the newest updated_at): as bank.facts.bank_version().
-    bank: tuple
+    # The bank's change counter, as bank.facts.bank_version(): any write to a question or a
+    # topic (titles, languages, topics' names, slugs and order) moves it on.
+    bank: int
 
 
 def _column(model, field):
@@ -53,9 +54,7 @@ def _statement(vendor):
         f"(SELECT {columns} FROM {_table(model)} WHERE {_column(model, 'user')} = %s) AS {alias}"
         for alias, (model, columns) in zip("acr", per_user, strict=True)
     ]
-    parts.append(
-        f"(SELECT COUNT(*), MAX({_column(Question, 'updated_at')}) FROM {_table(Question)}) AS q"
-    )
+    parts.append(f"({READ_BANK_CHANGES}) AS q")
     return "SELECT * FROM " + ", ".join(parts)
 
 
@@ -71,25 +70,10 @@ def user_state(user) -> UserState:
     """The user's UserState (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(_statement(connection.vendor), [user.pk] * 3)
-        attempts, latest, cards, changed, recordings, newest, questions, edited = cursor.fetchone()
+        attempts, latest, cards, changed, recordings, newest, bank = cursor.fetchone()
     return UserState(
         attempts=(attempts, _aware(latest)),
         cards=(cards, _aware(changed)),
         recordings=(recordings, newest),
-        bank=(questions, _aware(edited)),
+        bank=bank,
     )
-
-
-@lru_cache(maxsize=4)
-def _topics_statement(vendor):
-    columns = ", ".join(_column(Topic, name) for name in ("id", "name", "slug", "position"))
-    return f"SELECT {columns} FROM {_table(Topic)} ORDER BY {_column(Topic, 'id')}"
-
-
-def topics():
-    """((id, name, slug, position), …) of every topic (one query): what a page shows of them
-    (a name, a link or a filter's option, their order). A topic has no updated_at, and there
-    are tens of them."""
-    with connection.cursor() as cursor:
-        cursor.execute(_topics_statement(connection.vendor))
-        return tuple(tuple(row) for row in cursor.fetchall())
