@@ -30,7 +30,9 @@ def _sample(kind, number):
     """The `number`th value of `kind` to compile with: values that no constant of a query is, so
     each parameter of the compiled statement that equals one of them is that value's place."""
     if kind is int:
-        return -7_300_001 - number
+        # Positive and within 32 bits: the ORM drops a comparison with a value out of its
+        # field's range (a negative count is never less than a positive field).
+        return 7_300_001 + number
     if kind is str:
         return f"\x00compiled-sample-{number}"
     if kind is datetime:

@@ -1,5 +1,6 @@
 """The lookups compiled once (questions/compiled.py): the session, the user with the profile,
-the published question, the next card due, the card and the note of a question, its key points.
+the published question, the next card due, the card and the note of a question, its key points,
+the progress page's leeches and starred count.
 Each gives the same objects as its queryset run by the ORM, in one query; and the grade's saves
 (CompiledSave) write what the ORM's save() writes."""
 
@@ -20,9 +21,10 @@ from django.utils import timezone
 from questions.accounts.auth import ProfileBackend
 from questions.accounts.sessions import SessionStore
 from questions.compiled import CompiledQuery, CompiledSave
+from questions.progress.stats import leeches, leeches_queryset
 from questions.shortcuts import get_published_question, key_points_of, published_questions
 from questions.study.models import Attempt, QuestionNote, ReviewCard, StudyProfile
-from questions.study.notes import note_for
+from questions.study.notes import note_for, starred_count, starred_questions
 from questions.study.scheduling import (
     card_of,
     cards_due,
@@ -387,3 +389,34 @@ def test_nothing_listens_to_the_saves_it_skips():
     for model in (Attempt, ReviewCard):
         for signal in (pre_save, post_save):
             assert not signal.has_listeners(model), (signal, model)
+
+
+def test_the_leeches_are_the_querysets_cards_with_their_questions(django_assert_num_queries):
+    user = make_user()
+    failed = [make_question(), make_question(), make_question(is_published=False)]
+    for question, again in zip(failed, [5, 9, 9], strict=True):
+        make_card(user, question, again_count=again, suspended=again == 9)
+    make_card(user, make_question(), again_count=1)
+    make_card(make_user(), failed[0], again_count=9)
+    expected = list(leeches_queryset(user, 4))
+    with django_assert_num_queries(1):
+        found = leeches(user, 4)
+        titles = [card.question.title for card in found]
+    assert [card.pk for card in found] == [card.pk for card in expected] and len(found) == 2
+    assert [card.suspended for card in found] == [card.suspended for card in expected]
+    assert titles == [card.question.title for card in expected]
+
+
+def test_the_starred_count_is_the_querysets(django_assert_num_queries):
+    user = make_user()
+    for question, starred in [
+        (make_question(), True),
+        (make_question(), True),
+        (make_question(is_published=False), True),
+        (make_question(), False),
+    ]:
+        QuestionNote.objects.create(user=user, question=question, starred=starred)
+    QuestionNote.objects.create(user=make_user(), question=make_question(), starred=True)
+    expected = starred_questions(user).count()
+    with django_assert_num_queries(1):
+        assert starred_count(user) == expected == 2

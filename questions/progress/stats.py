@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 
 from questions.bank import facts
 from questions.bank.models import Question, Topic
+from questions.compiled import CompiledQuery
 from questions.progress import dashboard
 from questions.progress.state import user_state
 from questions.study.models import SCHEDULE_FIELDS, ReviewCard
@@ -289,7 +290,7 @@ def weakest(scored_cards, limit: int = 10) -> list[ScoredCard]:
     return weak[:limit]
 
 
-def leeches(user, threshold):
+def leeches_queryset(user, threshold):
     """The user's cards on published questions failed `threshold` times or more."""
     return (
         ReviewCard.objects.filter(
@@ -299,6 +300,21 @@ def leeches(user, threshold):
         .only("suspended", "again_count", "question__id", "question__title", "question__language")
         .order_by("question_id")
     )
+
+
+# The progress page lists them on every view: compiled once (questions/compiled.py).
+_LEECHES = CompiledQuery(leeches_queryset, many=True, user=int, threshold=int)
+
+
+def leeches(user, threshold):
+    """leeches_queryset()'s cards, each with its question (one query)."""
+    cards = []
+    for row in _LEECHES.rows(user=user.pk, threshold=threshold):
+        found = _LEECHES.instances(row)
+        card = found[ReviewCard]
+        card.question = found[Question]
+        cards.append(card)
+    return cards
 
 
 # --- The cached dashboard ---------------------------------------------------------------------

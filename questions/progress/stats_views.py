@@ -42,7 +42,7 @@ def progress_stats(request):
         "dashboard": mark_safe(dashboard),  # noqa: S308
         "leeches": stats.leeches(user, profile.leech_threshold),
         # Outside the cached dashboard: a star changes no part of its key.
-        "starred_count": notes.starred_questions(user).count(),
+        "starred_count": notes.starred_count(user),
     }
     return render(request, "stats/stats.html", context)
 
