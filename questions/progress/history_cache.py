@@ -42,8 +42,9 @@ PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
 
 def cacheable(request, filters):
     """Whether this request's results are kept: only known, valid filters, each given once,
-    and at most a page number of four digits."""
-    if filters.is_bound and filters.errors:
+    and at most a page number of four digits (`filters`: the bound form, or None without
+    parameters)."""
+    if filters is not None and filters.errors:
         return False
     for name, values in request.GET.lists():
         if name not in KEPT_PARAMETERS or len(values) != 1:

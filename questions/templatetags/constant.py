@@ -76,7 +76,9 @@ def _describe(node):
 
 
 class ConstantNode(template.Node):
-    child_nodelists = ("nodelist",)
+    # Nothing inside is a block or a tag that a template looks for (an {% extends %} walks its
+    # parent's nodes on every render to find the blocks).
+    child_nodelists = ()
 
     def __init__(self, nodelist):
         self.nodelist = nodelist
