@@ -81,3 +81,27 @@ def test_the_panel_after_a_grade_renders_as_the_tags_did(alice_client, due, lang
     old, new = _old_and_new(graded)
     assert old == new
     assert f'action="/practice/{due[1].pk}/reveal/"' in new
+
+
+# The note panel's markup before: its two actions' URLs (notes.panel_context's note_links).
+OLD_NOTE_PANEL = [
+    ("{% url 'questions:star' question.pk %}", "{{ note_links.star }}"),
+    ("{% url 'questions:note' question.pk %}", "{{ note_links.note }}"),
+]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@pytest.mark.parametrize("page", ["answer panel", "question page"])
+def test_the_note_panel_renders_as_the_tags_did(alice_client, due, language, page):
+    alice_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+
+    def request():
+        if page == "answer panel":
+            return reveal(alice_client, due[0])
+        return alice_client.get(due[0].get_absolute_url())
+
+    new = _page(request())
+    with with_old_template("questions/_note.html", OLD_NOTE_PANEL):
+        old = _page(request())
+    assert old == new
+    assert f'action="/questions/{due[0].pk}/star/"' in new

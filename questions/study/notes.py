@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from questions.bank.models import Question
 from questions.compiled import CompiledQuery
+from questions.shortcuts import pk_url
 from questions.study.models import QuestionNote
 
 NOTE_MAX_LENGTH = QuestionNote._meta.get_field("text").max_length
@@ -79,6 +80,10 @@ def starred_count(user):
     return len(_STARRED_PUBLISHED.rows(user=user.pk))
 
 
+# The panel's forms post to these, by key of `note_links` in _note.html.
+_NOTE_ACTIONS = {"star": "questions:star", "note": "questions:note"}
+
+
 def panel_context(request, question, note=None, form=None, next_url=None, saved=False) -> dict:
     """What templates/questions/_note.html#note-panel needs."""
     if next_url is None:
@@ -88,6 +93,7 @@ def panel_context(request, question, note=None, form=None, next_url=None, saved=
         )
     return {
         "question": question,
+        "note_links": {key: pk_url(name)(question.pk) for key, name in _NOTE_ACTIONS.items()},
         "note": note,
         "form": form or NoteForm(initial={"text": note.text if note else ""}),
         "next_url": next_url,
