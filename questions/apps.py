@@ -5,11 +5,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 def _restore_bank_counter(using, **kwargs):
-    # A migration that rebuilt a question or topic table on SQLite dropped its triggers.
-    from questions.bank import changes
+    # A migration that rebuilt a counted table on SQLite dropped its triggers.
+    from questions import changes
 
     connection = connections[using]
-    if changes.TABLE in connection.introspection.table_names():
+    if changes.BANK in connection.introspection.table_names():
         changes.install(connection)
 
 

@@ -1,60 +1,46 @@
-"""The user's state that the progress caches are keyed on (questions/progress/state.py), read
-in one statement, is what the querysets that define each part give."""
+"""The user's state that the progress caches are keyed on (questions/progress/state.py): the
+user's and the bank's change counters, read in one statement; and the attempts' state that the
+digest compares itself with, which is what the querysets that define it give."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db.models import Count, Max
 
+from questions import changes
 from questions.bank import facts
-from questions.progress.state import user_state
-from questions.study.models import ReviewCard
-from questions.study.recordings import Recording
-from tests.factories import make_attempt, make_card, make_question, make_user
+from questions.progress.state import attempts_state, user_state
+from tests.factories import make_attempt, make_question, make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def orm_state(user):
-    attempts = user.attempts.aggregate(count=Count("*"), latest=Max("created_at"))
-    cards = ReviewCard.objects.filter(user=user).aggregate(
-        count=Count("*"), changed=Max("updated_at")
-    )
-    recordings = Recording.objects.filter(user=user).aggregate(
-        count=Count("attempt"), newest=Max("id")
-    )
-    return (
-        (attempts["count"], attempts["latest"]),
-        (cards["count"], cards["changed"]),
-        (recordings["count"], recordings["newest"]),
-        facts.bank_version(),
-    )
-
-
-def as_tuple(state):
-    return (state.attempts, state.cards, state.recordings, state.bank)
-
-
-def test_a_new_user_has_nothing():
+def test_a_new_user_has_made_no_change(django_assert_num_queries):
     user = make_user()
-    state = user_state(user)
-    assert state.attempts == (0, None) and state.cards == (0, None)
-    assert state.recordings == (0, None)
-    assert as_tuple(state) == orm_state(user)
+    with django_assert_num_queries(1):
+        state = user_state(user)
+    assert state.changes == 0
+    assert state.bank == facts.bank_version() == changes.bank_changes()
+    assert attempts_state(user) == (0, None)
+
+
+def test_the_users_counter_is_their_own():
+    user, other = make_user(), make_user()
+    make_attempt(user, make_question())
+    before = user_state(other).changes
+    make_attempt(user, make_question())
+    assert user_state(other).changes == before
+    assert user_state(user).changes == changes.user_changes(user) > 0
 
 
 @pytest.mark.parametrize("microsecond", [0, 123456], ids=["whole-second", "fraction"])
-def test_it_is_what_the_querysets_give(microsecond, django_assert_num_queries):
+def test_the_attempts_state_is_what_the_querysets_give(microsecond, django_assert_num_queries):
     user, other = make_user(), make_user()
     questions = [make_question() for _ in range(3)]
     newest = datetime(2026, 3, 9, 23, 59, 58, microsecond, tzinfo=UTC)
     for days, question in enumerate(questions):
         make_attempt(user, question, created_at=newest - timedelta(days=days))
-        make_card(user, question)
     make_attempt(other, questions[0], created_at=newest + timedelta(days=1))
-    make_card(other, make_question())
     with django_assert_num_queries(1):
-        state = user_state(user)
-    assert as_tuple(state) == orm_state(user)
-    assert state.attempts == (3, newest)
-    assert state.bank == facts.bank_version()
+        state = attempts_state(user)
+    expected = (user.attempts.count(), max(attempt.created_at for attempt in user.attempts.all()))
+    assert state == expected == (3, newest)

@@ -4,7 +4,7 @@ is published), kept in each process and read again whenever the bank changes.
 A learner's dashboard names and groups the questions of a thousand cards or more; reading
 those question rows (large, with their texts) cost more than the rest of the cards' query.
 The bank changes far less often than learners practise, so each process keeps these facts of
-the whole bank, tagged with the bank's version: its change counter (changes.py), which the
+the whole bank, tagged with the bank's version: its change counter (questions/changes.py), which the
 database moves on with every write to a question or topic, read on every use (one query by
 key). A process never serves facts older than the version it just read.
 """
@@ -12,8 +12,8 @@ key). A process never serves facts older than the version it just read.
 from collections import Counter
 from dataclasses import dataclass
 
-from questions.bank.changes import bank_changes
 from questions.bank.models import Question
+from questions.changes import bank_changes
 
 
 @dataclass(frozen=True, slots=True)

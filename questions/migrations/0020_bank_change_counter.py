@@ -1,8 +1,8 @@
-"""The bank's change counter and the triggers that move it on (questions/bank/changes.py)."""
+"""The change counters and the triggers that move them on (questions/changes.py)."""
 
 from django.db import migrations
 
-from questions.bank import changes
+from questions import changes
 
 
 def install(apps, schema_editor):

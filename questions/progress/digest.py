@@ -14,13 +14,15 @@ quick to load (about 25 KB a thousand attempts, most of it the latest checklists
 It lives in the default cache and in the database (StoredDigest, written again every
 STORE_EVERY attempts: what a restarted server, or a worker whose cache has none, starts from
 and brings up to date), and every use checks it against the attempts: the count and the newest
-time of the user's attempts (stats.history_state(): part of the one statement of
-progress/state.py, which the dashboard's cache key reads too). Attempts are added only by
+time of the user's attempts (stats.history_state(): one statement of progress/state.py, read
+when the dashboard is not cached). Attempts are added only by
 grading, at the time of the grade, and removed by an undo (the latest), a reset or an account
 deletion; any removal leaves fewer attempts than the digest plus the new ones, and the digest
 is then built again from the whole history. So a digest never disagrees with the database, in
 whichever worker or server it was made. (A superuser editing an attempt's grade in the admin in
-place is the one change it cannot see; the dashboard's cache key never could either.)
+place is the one change it cannot see: the dashboard's cache key sees it, through the user's
+change counter, but a skip or a suspension moves that counter too, and building the digest
+again after each would cost what the digest saves.)
 """
 
 import logging

@@ -5,25 +5,20 @@ Rendering the 25 rows and counting the user's attempts are most of the page's co
 learner pages through the same history many times between two grades. The key holds
 everything the results show or depend on:
 
-- the user's attempts: their count and newest time (a grade adds one; an undo, a reset or
-  an account deletion removes some);
-- the user's cards: their count and newest `updated_at` (every card write sets it; a
-  row's leech badge is its card's failures against the threshold);
-- the user's recordings: how many are attached to an attempt and the newest id (a
-  recording attached at a grade, or deleted);
-- the bank: its change counter (bank/changes.py), which every write to a question or a topic
-  moves on (titles and languages, the rows' topics and the filter's options);
+- the user's change counter (questions/changes.py), which every write to their attempts,
+  cards and recordings moves on (a grade, an undo, a reset, a skip or a suspension, a
+  recording attached or deleted, a superuser's edit in the admin);
+- the bank's change counter, which every write to a question or a topic moves on (titles
+  and languages, the rows' topics and the filter's options);
 - the request: its query string (the filters, the page, and the pagination links keep its
   other parameters), whether it asks for the htmx partial, the language, the time zone and
   the leech threshold.
 
 Only the results of a few known filters and page numbers are kept (cacheable()).
 
-These are read by one statement of fixed SQL, written once per process
-(questions/progress/state.py): no ORM compilation on the way to a cached page. The one
-change the key cannot see is a superuser editing an attempt in place in the admin (attempts
-are append-only otherwise), as for the dashboard. An entry never goes stale, it is only no
-longer asked for: any worker's copy under a key is right for that key.
+Both counters are read by one statement of fixed SQL (questions/progress/state.py): two rows
+by key, whatever the size of the history or the bank. An entry never goes stale, it is only
+no longer asked for: any worker's copy under a key is right for that key.
 """
 
 import hashlib

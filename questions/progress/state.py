@@ -1,10 +1,10 @@
-"""What a user's progress caches are keyed on, read in one statement of fixed SQL.
+"""What a user's progress caches are keyed on, and the state of their attempts that the
+dashboard's digest is brought up to date from; each read in one statement of fixed SQL.
 
 The dashboard (stats_views.py) and the history's results (history_cache.py) are cached until
-something they show changes, and every view first reads what would have changed: the user's
-attempts, cards and recordings and the bank's change counter. Built from querysets these were
-three or four aggregate queries, each compiled by the ORM on every view; the statement here
-is written once per process and database, and reads them all in one round trip.
+something they show changes, and every view first reads what would have changed: the
+learner's change counter and the bank's (questions/changes.py), two rows read by key in one
+round trip, whatever the size of the history or the bank.
 """
 
 from dataclasses import dataclass
@@ -13,49 +13,40 @@ from functools import lru_cache
 
 from django.db import connection
 
-from questions.bank.changes import READ as READ_BANK_CHANGES
-from questions.study.models import Attempt, ReviewCard
-from questions.study.recordings import Recording
+from questions.changes import READ_BANK, READ_USER
+from questions.study.models import Attempt
 
 
 @dataclass(frozen=True, slots=True)
 class UserState:
-    # (count, the newest created_at) of the user's attempts (stats.history_state()). A grade
-    # adds an attempt; an undo, a reset or an account deletion removes some.
-    attempts: tuple
-    # (count, the newest updated_at): every card write (a grade, a skip, a suspension, a
-    # rebuild) sets updated_at; an undo of a first grade deletes a card.
-    cards: tuple
-    # (recordings attached to an attempt, the newest recording's id): an attachment at a
-    # grade, or a deletion.
-    recordings: tuple
-    # The bank's change counter, as bank.facts.bank_version(): any write to a question or a
-    # topic (titles, languages, topics' names, slugs and order) moves it on.
+    # Every write to the user's attempts, cards and recordings moves it on: a grade, an undo,
+    # a skip or a suspension, a rebuild, a recording attached or deleted, a reset.
+    changes: int
+    # The bank's, as bank.facts.bank_version(): any write to a question or a topic (titles,
+    # languages, topics' names, slugs and order) moves it on.
     bank: int
 
 
-def _column(model, field):
-    return connection.ops.quote_name(model._meta.get_field(field).column)
+_STATEMENT = f"SELECT ({READ_USER}), ({READ_BANK})"
 
 
-def _table(model):
-    return connection.ops.quote_name(model._meta.db_table)
+def user_state(user) -> UserState:
+    """The user's UserState (one query)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_STATEMENT, [user.pk])
+        changes, bank = cursor.fetchone()
+    return UserState(changes=changes, bank=bank)
 
 
 @lru_cache(maxsize=4)
-def _statement(vendor):
-    """One row of single-row aggregates side by side (`vendor` only keys the cache)."""
-    per_user = [
-        (Attempt, f"COUNT(*), MAX({_column(Attempt, 'created_at')})"),
-        (ReviewCard, f"COUNT(*), MAX({_column(ReviewCard, 'updated_at')})"),
-        (Recording, f"COUNT({_column(Recording, 'attempt')}), MAX({_column(Recording, 'id')})"),
-    ]
-    parts = [
-        f"(SELECT {columns} FROM {_table(model)} WHERE {_column(model, 'user')} = %s) AS {alias}"
-        for alias, (model, columns) in zip("acr", per_user, strict=True)
-    ]
-    parts.append(f"({READ_BANK_CHANGES}) AS q")
-    return "SELECT * FROM " + ", ".join(parts)
+def _attempts_statement(vendor):
+    """`vendor` only keys the cache."""
+    table = connection.ops.quote_name(Attempt._meta.db_table)
+    user, created = (
+        connection.ops.quote_name(Attempt._meta.get_field(name).column)
+        for name in ("user", "created_at")
+    )
+    return f"SELECT COUNT(*), MAX({created}) FROM {table} WHERE {user} = %s"
 
 
 def _aware(value):
@@ -66,14 +57,10 @@ def _aware(value):
     return datetime.fromisoformat(value).replace(tzinfo=UTC)
 
 
-def user_state(user) -> UserState:
-    """The user's UserState (one query)."""
+def attempts_state(user) -> tuple:
+    """(the count of the user's attempts, the newest one's created_at): what the digest
+    compares itself with (one query, from the index of the user's attempts by time)."""
     with connection.cursor() as cursor:
-        cursor.execute(_statement(connection.vendor), [user.pk] * 3)
-        attempts, latest, cards, changed, recordings, newest, bank = cursor.fetchone()
-    return UserState(
-        attempts=(attempts, _aware(latest)),
-        cards=(cards, _aware(changed)),
-        recordings=(recordings, newest),
-        bank=bank,
-    )
+        cursor.execute(_attempts_statement(connection.vendor), [user.pk])
+        count, latest = cursor.fetchone()
+    return count, _aware(latest)

@@ -16,7 +16,7 @@ from questions.bank import facts
 from questions.bank.models import Question, Topic
 from questions.compiled import CompiledQuery
 from questions.progress import dashboard
-from questions.progress.state import user_state
+from questions.progress.state import attempts_state, user_state
 from questions.study.models import SCHEDULE_FIELDS, ReviewCard
 
 HEATMAP_DAYS = 365
@@ -321,19 +321,19 @@ def leeches(user, threshold):
 
 
 def history_state(user):
-    """(the user's attempts, the newest one's time): UserState.attempts (one query). Any
-    grade, undo or removal of an attempt changes it."""
-    return user_state(user).attempts
+    """(the user's attempts, the newest one's time), progress/state.py (one query). Any grade,
+    undo or removal of an attempt changes it."""
+    return attempts_state(user)
 
 
 def dashboard_key(user, profile, now, language, state=None) -> str:
     """The cache key of the user's rendered dashboard: it changes whenever what it shows can.
 
     From the user's state (progress/state.py; one query, unless `state` gives it): the bank's
-    version (a question's title, topic or state edited), the attempts (a grade, an undo or a
-    removal) and the cards (a suspension, a skip or a rebuild). The study settings and the
-    language are part of the key, and so is the local hour: recall chances drift with time,
-    and an edited topic name shows within the hour.
+    change counter (a question's title, topic or state edited, a topic renamed) and the
+    user's (a grade, an undo, a removal, a suspension, a skip or a rebuild). The study
+    settings and the language are part of the key, and so is the local hour: recall chances
+    drift with time.
     """
     if state is None:
         state = user_state(user)
@@ -341,8 +341,7 @@ def dashboard_key(user, profile, now, language, state=None) -> str:
     # The fitted parameters change every recall chance and the calibration.
     study = (profile.time_zone, profile.leech_threshold, profile.desired_retention)
     study += (profile.fsrs_parameters,)
-    parts = (language, hour, study, profile.interview_date, state.attempts, state.cards)
-    parts += (state.bank,)
+    parts = (language, hour, study, profile.interview_date, state.changes, state.bank)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
     return f"stats:{user.pk}:{digest}"
 

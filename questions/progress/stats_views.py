@@ -22,9 +22,9 @@ from questions.study.scheduling import scheduler_for
 def progress_stats(request):
     """The dashboard comes from the cache while nothing it shows has changed.
 
-    Queries besides the session and user: the user's state (progress/state.py: the bank's
-    version, the attempts' and the cards'), the leeches and the starred count; when the
-    dashboard is not cached, four or more (see _dashboard_context).
+    Queries besides the session and user: the user's state (progress/state.py: the user's
+    and the bank's change counters), the leeches and the starred count; when the dashboard
+    is not cached, five or more (see _dashboard_context).
     """
     user = request.user
     profile = profile_for(user)
@@ -34,7 +34,7 @@ def progress_stats(request):
     dashboard = cache.get(key)
     if dashboard is None:
         bank = facts.bank_facts(state.bank)
-        context = _dashboard_context(user, profile, now, bank, state.attempts)
+        context = _dashboard_context(user, profile, now, bank)
         dashboard = render_to_string("stats/_dashboard.html", context, request)
         cache.set(key, dashboard, stats.DASHBOARD_CACHE_SECONDS)
     context = {
@@ -48,10 +48,10 @@ def progress_stats(request):
 
 
 def _dashboard_context(user, profile, now, bank=None, state=None):
-    """The history digest (one query after a grade, given `state`; see
-    questions/progress/digest.py), then
-    three: the cards, the topics and the labels of the most missed key points. The questions'
-    titles and topics are the bank's facts (questions/bank/facts.py), read when not given."""
+    """The history digest (two queries after a grade, one given `state`; see
+    questions/progress/digest.py), then three: the cards, the topics and the labels of the
+    most missed key points. The questions' titles and topics are the bank's facts
+    (questions/bank/facts.py), read when not given."""
     zone = profile.zone
     today = now.astimezone(zone).date()
     history = digest.history_digest(user, profile.parameters, zone, state)
