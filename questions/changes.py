@@ -26,9 +26,12 @@ _BANK_TABLES = ("questions_question", "questions_topic")
 _USER_TABLES = ("questions_attempt", "questions_reviewcard", "questions_recording")
 _EVENTS = ("INSERT", "UPDATE", "DELETE")
 
+# The bank's row also holds an epoch drawn when the row is made: a database created afresh
+# (a new server, a dump loaded) counts from 0 again, and the epoch keeps its versions apart
+# from those that a cache kept from another database.
 _TABLES = [
     f"CREATE TABLE IF NOT EXISTS {BANK} (id integer PRIMARY KEY CHECK (id = 1), "
-    "changes bigint NOT NULL)",
+    "epoch bigint NOT NULL, changes bigint NOT NULL)",
     f"CREATE TABLE IF NOT EXISTS {USERS} (user_id integer PRIMARY KEY, changes bigint NOT NULL)",
 ]
 
@@ -42,7 +45,8 @@ def _bump_user(user_id):
 
 _SQLITE = [
     *_TABLES,
-    f"INSERT OR IGNORE INTO {BANK} (id, changes) VALUES (1, 0)",
+    f"INSERT OR IGNORE INTO {BANK} (id, epoch, changes) "
+    "VALUES (1, abs(random() % 9000000000000000000), 0)",
     *(
         f"CREATE TRIGGER IF NOT EXISTS {table}_{event.lower()}_counted AFTER {event} ON {table} "
         f"BEGIN UPDATE {BANK} SET changes = changes + 1 WHERE id = 1; END"
@@ -62,7 +66,8 @@ _ROW_USER = "CASE WHEN TG_OP = 'DELETE' THEN OLD.user_id ELSE NEW.user_id END"
 
 _POSTGRESQL = [
     *_TABLES,
-    f"INSERT INTO {BANK} (id, changes) VALUES (1, 0) ON CONFLICT (id) DO NOTHING",
+    f"INSERT INTO {BANK} (id, epoch, changes) VALUES (1, floor(random() * 9e18)::bigint, 0) "
+    "ON CONFLICT (id) DO NOTHING",
     f"CREATE OR REPLACE FUNCTION {BANK}_bump() RETURNS trigger LANGUAGE plpgsql AS $$ "
     f"BEGIN UPDATE {BANK} SET changes = changes + 1 WHERE id = 1; RETURN NULL; END $$",
     f"CREATE OR REPLACE FUNCTION {USERS}_bump() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -117,17 +122,17 @@ def uninstall(using=connection):
             cursor.execute(statement)
 
 
-# Subqueries of one row and column each, for statements that read them with other things.
-READ_BANK = f"SELECT changes FROM {BANK} WHERE id = 1"
-# A learner without a row has made no change yet: 0.
+# (epoch, changes), and a subquery of one row and column for a learner's, which is 0 while
+# they have no row (no change yet): statements read them with other things.
+READ_BANK = f"SELECT epoch, changes FROM {BANK} WHERE id = 1"
 READ_USER = f"SELECT COALESCE(MAX(changes), 0) FROM {USERS} WHERE user_id = %s"
 
 
-def bank_changes() -> int:
-    """How many writes to questions and topics there have been (one query by key)."""
+def bank_changes() -> tuple:
+    """(epoch, how many writes to questions and topics there have been): one query by key."""
     with connection.cursor() as cursor:
         cursor.execute(READ_BANK)
-        return cursor.fetchone()[0]
+        return tuple(cursor.fetchone())
 
 
 def user_changes(user) -> int:

@@ -72,16 +72,28 @@ def test_a_rolled_back_write_leaves_it_as_it_was(question):
     assert changes.bank_changes() == before
 
 
-def test_the_triggers_come_back_after_a_migrate_that_lost_them(question):
+def test_the_triggers_come_back_after_a_migrate_that_lost_them(question, alice):
     changes.uninstall(connection)
-    with connection.cursor() as cursor:  # as the table with its triggers was before
+    with connection.cursor() as cursor:  # the tables as they were, without their triggers
         cursor.execute(
-            f"CREATE TABLE {changes.BANK} (id integer PRIMARY KEY, changes bigint NOT NULL)"
+            f"CREATE TABLE {changes.BANK} (id integer PRIMARY KEY, epoch bigint NOT NULL, "
+            "changes bigint NOT NULL)"
         )
-        cursor.execute(f"INSERT INTO {changes.BANK} VALUES (1, 7)")
+        cursor.execute(f"INSERT INTO {changes.BANK} VALUES (1, 42, 7)")
     call_command("migrate", verbosity=0)
-    assert changes.bank_changes() == 7
+    assert changes.bank_changes() == (42, 7)
     assert _moves_on(lambda: question.save())
+    assert changes.user_changes(alice) == 0
+    make_attempt(alice, question)
+    assert changes.user_changes(alice) == 1
+
+
+def test_a_database_made_afresh_draws_another_epoch():
+    epoch, _changes = changes.bank_changes()
+    changes.uninstall(connection)
+    changes.install(connection)
+    assert changes.bank_changes()[0] != epoch
+    assert changes.bank_changes()[1] == 0
 
 
 # --- A learner's counter ----------------------------------------------------------------------

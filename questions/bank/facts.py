@@ -26,7 +26,7 @@ class QuestionFacts:
 
 @dataclass(frozen=True)
 class BankFacts:
-    version: int
+    version: tuple
     questions: dict  # {question_id: QuestionFacts}
     topics: dict  # {question_id: topic_id}
     published_titles: dict  # {question_id: title} of the published questions
@@ -37,7 +37,7 @@ class BankFacts:
 _loaded = None
 
 
-def bank_version() -> int:
+def bank_version() -> tuple:
     """What changes whenever any question or topic does (one query)."""
     return bank_changes()
 

@@ -22,20 +22,21 @@ class UserState:
     # Every write to the user's attempts, cards and recordings moves it on: a grade, an undo,
     # a skip or a suspension, a rebuild, a recording attached or deleted, a reset.
     changes: int
-    # The bank's, as bank.facts.bank_version(): any write to a question or a topic (titles,
-    # languages, topics' names, slugs and order) moves it on.
-    bank: int
+    # The bank's (epoch, changes), as bank.facts.bank_version(): any write to a question or a
+    # topic (titles, languages, topics' names, slugs and order) moves it on.
+    bank: tuple
 
 
-_STATEMENT = f"SELECT ({READ_USER}), ({READ_BANK})"
+# The learner's counter beside the bank's row.
+_STATEMENT = f"SELECT ({READ_USER}), {READ_BANK.removeprefix('SELECT ')}"
 
 
 def user_state(user) -> UserState:
     """The user's UserState (one query)."""
     with connection.cursor() as cursor:
         cursor.execute(_STATEMENT, [user.pk])
-        changes, bank = cursor.fetchone()
-    return UserState(changes=changes, bank=bank)
+        changes, epoch, bank = cursor.fetchone()
+    return UserState(changes=changes, bank=(epoch, bank))
 
 
 @lru_cache(maxsize=4)

@@ -110,9 +110,6 @@ class ReviewCard(models.Model):
             models.Index(fields=["user", "due"], name="card_user_due"),
             # Questions first answered today (the daily new limit).
             models.Index(fields=["user", "created_at"], name="card_user_created"),
-            # The progress caches' key (progress/state.py): the count and newest updated_at of
-            # the user's cards, read from the index alone.
-            models.Index(fields=["user", "updated_at"], name="card_user_updated"),
         ]
 
     def __str__(self):
