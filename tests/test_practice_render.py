@@ -91,12 +91,12 @@ OLD_NOTE_PANEL = [
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
-@pytest.mark.parametrize("page", ["answer panel", "question page"])
-def test_the_note_panel_renders_as_the_tags_did(alice_client, due, language, page):
+@pytest.mark.parametrize("where", ["answer panel", "question page"])
+def test_the_note_panel_renders_as_the_tags_did(alice_client, due, language, where):
     alice_client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
 
     def request():
-        if page == "answer panel":
+        if where == "answer panel":
             return reveal(alice_client, due[0])
         return alice_client.get(due[0].get_absolute_url())
 
