@@ -39,20 +39,60 @@ _KEY_POINTS = CompiledQuery(
 )
 
 
+def _keep_key_points(question, points):
+    """Keep `points` on the question as prefetch_related("key_points") keeps them: its related
+    manager's queryset, already evaluated."""
+    for point in points:
+        point.question = question
+    prefetched = question.key_points.get_queryset()
+    prefetched._result_cache, prefetched._prefetch_done = points, True
+    cache = getattr(question, "_prefetched_objects_cache", None) or {}
+    question._prefetched_objects_cache = {**cache, "key_points": prefetched}
+
+
 def key_points_of(question):
     """The question's key points in order, kept on it as prefetch_related("key_points") keeps
     them, so that question.key_points.all() and its reference answer read them without a query.
-    One compiled query (reveal and grade read them)."""
+    One compiled query, none when get_published_question_with_key_points() read them."""
     cache = getattr(question, "_prefetched_objects_cache", None)
     if cache is None or "key_points" not in cache:
-        points = _KEY_POINTS.all(KeyPoint, question=question.pk)
-        for point in points:
-            point.question = question
-        # As Django's prefetching leaves a related manager: its queryset, already evaluated.
-        prefetched = question.key_points.get_queryset()
-        prefetched._result_cache, prefetched._prefetch_done = points, True
-        question._prefetched_objects_cache = {**(cache or {}), "key_points": prefetched}
+        _keep_key_points(question, _KEY_POINTS.all(KeyPoint, question=question.pk))
     return list(question.key_points.all())
+
+
+# Reveal, hint and grade read the question and its key points: one statement, each key
+# point's row with its question's and topic's columns.
+_PUBLISHED_WITH_POINTS = CompiledQuery(
+    lambda pk: (
+        KeyPoint.objects.filter(question_id=pk, question__is_published=True)
+        .select_related("question__topic")
+        .defer("question__search_text")
+    ),
+    many=True,
+    pk=int,
+)
+
+
+def get_published_question_with_key_points(pk):
+    """get_published_question(pk) with key_points_of() already read: one query (two for a
+    question without key points, or none to be found)."""
+    try:
+        rows = _PUBLISHED_WITH_POINTS.rows(pk=int(pk))
+    except (TypeError, ValueError):
+        rows = []
+    if not rows:  # none to be found (a 404), or a published question without key points
+        question = get_published_question(pk)
+        _keep_key_points(question, [])
+        return question
+    points = []
+    for row in rows:
+        found = _PUBLISHED_WITH_POINTS.instances(row)
+        if not points:
+            question = found[Question]
+            question.topic = found[Topic]
+        points.append(found[KeyPoint])
+    _keep_key_points(question, points)
+    return question
 
 
 def bad_request(request, message):

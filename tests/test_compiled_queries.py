@@ -22,7 +22,12 @@ from questions.accounts.auth import ProfileBackend
 from questions.accounts.sessions import SessionStore
 from questions.compiled import CompiledQuery, CompiledSave
 from questions.progress.stats import leeches, leeches_queryset
-from questions.shortcuts import get_published_question, key_points_of, published_questions
+from questions.shortcuts import (
+    get_published_question,
+    get_published_question_with_key_points,
+    key_points_of,
+    published_questions,
+)
 from questions.study.models import Attempt, QuestionNote, ReviewCard, StudyProfile
 from questions.study.notes import note_for, starred_count, starred_questions
 from questions.study.scheduling import (
@@ -307,6 +312,44 @@ def test_the_key_points_are_the_querysets_and_stay_on_the_question(django_assert
 def test_a_question_without_key_points_has_none():
     question = make_question(key_points=[])
     assert key_points_of(question) == []
+
+
+def test_the_question_with_its_key_points_is_both_lookups_in_one_query(
+    django_assert_num_queries,
+):
+    question = make_question(suggested_answer_seconds=90)
+    make_question()  # another question's points
+    expected = published_questions().get(pk=question.pk)
+    expected_points = list(question.key_points.all())
+
+    with django_assert_num_queries(1):
+        found = get_published_question_with_key_points(question.pk)
+        points = key_points_of(found)
+        answer = found.reference_answer()
+        topic = found.topic
+
+    assert found.get_deferred_fields() == {"search_text"}
+    assert _field_values(found) == _field_values(expected)
+    assert _field_values(topic) == _field_values(expected.topic)
+    assert [_field_values(p) for p in points] == [_field_values(p) for p in expected_points]
+    assert all(point.question is found for point in points) and len(points) > 1
+    assert answer == get_published_question(question.pk).reference_answer()
+
+
+def test_the_question_without_key_points_comes_in_two_queries(django_assert_num_queries):
+    question = make_question(key_points=[])
+    with django_assert_num_queries(2):
+        found = get_published_question_with_key_points(question.pk)
+        assert key_points_of(found) == []
+    assert found == question
+
+
+@pytest.mark.parametrize("pk", [0, -1, 2**63, "12x", None, "unpublished"])
+def test_with_its_key_points_an_unknown_question_is_not_found(pk):
+    if pk == "unpublished":
+        pk = make_question(is_published=False).pk
+    with pytest.raises(Http404):
+        get_published_question_with_key_points(pk)
 
 
 # --- Saves: the grade's attempt and card ------------------------------------------------------

@@ -428,10 +428,10 @@ class TestQueryBudget:
             alice_client.get(reverse("questions:practice_question", args=[question.pk]))
         )
         url = reverse("questions:reveal", args=[question.pk])
-        # session, user+profile, question, key points (prefetched: the scoring and the
-        # reference answer shown both read them), card (intervals, leech), the note panel's
-        # note; the recording is looked up only when one was sent
-        with django_assert_max_num_queries(6):
+        # session, user+profile, the question with its key points (one statement: the scoring
+        # and the reference answer shown both read them), card (intervals, leech), the note
+        # panel's note; the recording is looked up only when one was sent
+        with django_assert_max_num_queries(5):
             response = alice_client.post(url, {"token": token, "text": "x"}, HTTP_HX_REQUEST="true")
         assert response.status_code == 200
 
@@ -442,13 +442,14 @@ class TestQueryBudget:
             alice_client.get(reverse("questions:practice_question", args=[question.pk]))
         )
         url = reverse("questions:grade", args=[question.pk])
-        # session, user+profile, question, key points (all four compiled once), (savepoint),
-        # attempt insert, the voice recording made at the reveal attached to the attempt (an
-        # UPDATE that matches nothing when none was made), card lock (compiled), card insert
-        # or update (statements written once), (release), the day's counts (one query: they
-        # pick the next card and fill the header out of band), next due card and next new
-        # question when none is due (both compiled)
-        with django_assert_max_num_queries(13):
+        # session, user+profile, the question with its key points (all three compiled once),
+        # (savepoint), attempt insert, the voice recording made at the reveal attached to the
+        # attempt (an UPDATE that matches nothing when none was made), card lock (compiled),
+        # card insert or update (statements written once; the database's triggers move the
+        # learner's change counter on), (release), the day's counts (one query: they pick the
+        # next card and fill the header out of band), next due card and next new question
+        # when none is due (both compiled)
+        with django_assert_max_num_queries(12):
             response = alice_client.post(
                 url, {"token": token, "text": "x", "rating": 3}, HTTP_HX_REQUEST="true"
             )

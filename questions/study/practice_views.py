@@ -21,7 +21,12 @@ from django_htmx.http import push_url
 
 from questions.bank.importing.records import CJK_RE
 from questions.durations import format_interval
-from questions.shortcuts import bad_request, get_published_question, key_points_of
+from questions.shortcuts import (
+    bad_request,
+    get_published_question,
+    get_published_question_with_key_points,
+    key_points_of,
+)
 from questions.study import grading, recording_views, scheduling
 from questions.study.coverage import overall_coverage, score_key_points, suggest_rating
 from questions.study.forms import AttemptForm, GradeForm, ReportForm
@@ -97,7 +102,7 @@ def _hints_from(request, key_points):
 @login_required
 def hint(request, pk):
     """Show the label of one more key point before revealing; each hint lowers the grade."""
-    question = get_published_question(pk)
+    question = get_published_question_with_key_points(pk)
     form = AttemptForm(request.POST)
     if not form.is_valid():
         return bad_request(request, _("The practice token is missing. Reload the page."))
@@ -121,7 +126,7 @@ def _language_of(text):
 @require_POST
 @login_required
 def reveal(request, pk):
-    question = get_published_question(pk)
+    question = get_published_question_with_key_points(pk)
     form = AttemptForm(request.POST)
     token = request.POST.get("token", "")
     if not token:
@@ -189,7 +194,7 @@ def reveal(request, pk):
 @require_POST
 @login_required
 def grade(request, pk):
-    question = get_published_question(pk)
+    question = get_published_question_with_key_points(pk)
     key_points = key_points_of(question)
     form = GradeForm(request.POST, positions=[point.position for point in key_points])
     if not form.is_valid():
