@@ -4,7 +4,7 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def _restore_bank_counter(using, **kwargs):
+def _restore_change_counters(using, **kwargs):
     # A migration that rebuilt a counted table on SQLite dropped its triggers.
     from questions import changes
 
@@ -23,4 +23,4 @@ class QuestionsConfig(AppConfig):
         from questions.accounts import signals as account_signals  # noqa: F401
         from questions.bank import tasks as bank_tasks  # noqa: F401 (record_failure)
 
-        post_migrate.connect(_restore_bank_counter, sender=self)
+        post_migrate.connect(_restore_change_counters, sender=self)
