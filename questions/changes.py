@@ -1,6 +1,6 @@
 """Change counters that the database's own triggers move on, whoever writes: one for the bank
 (every write to a question or a topic) and one per learner (every write to their attempts,
-cards and recordings).
+cards, recordings and notes).
 
 The progress pages' caches and each process's facts of the bank (bank/facts.py) are keyed on
 what would change what they show. Counting the bank's questions and a learner's attempts and
@@ -23,7 +23,12 @@ from django.db import connection
 BANK = "questions_bank_changes"
 USERS = "questions_user_changes"
 _BANK_TABLES = ("questions_question", "questions_topic")
-_USER_TABLES = ("questions_attempt", "questions_reviewcard", "questions_recording")
+_USER_TABLES = (
+    "questions_attempt",
+    "questions_reviewcard",
+    "questions_recording",
+    "questions_questionnote",
+)
 _EVENTS = ("INSERT", "UPDATE", "DELETE")
 
 # The bank's row also holds an epoch drawn when the row is made: a database created afresh

@@ -10,7 +10,7 @@ from django.db import connection, transaction
 
 from questions import changes
 from questions.bank.models import Question, Topic
-from questions.study.models import Attempt, ReviewCard
+from questions.study.models import Attempt, QuestionNote, ReviewCard
 from questions.study.recordings import Recording
 from tests.factories import make_attempt, make_card, make_question, make_topic
 
@@ -101,7 +101,7 @@ def test_a_database_made_afresh_draws_another_epoch():
 
 @pytest.fixture
 def learner_write(alice, question):
-    """name → a write to alice's attempts, cards or recordings."""
+    """name → a write to alice's attempts, cards, recordings or notes."""
     attempt = make_attempt(alice, question)
     card = make_card(alice, question)
 
@@ -124,6 +124,7 @@ def learner_write(alice, question):
         "suspension": lambda: ReviewCard.objects.filter(pk=card.pk).update(suspended=True),
         "card deleted": lambda: card.delete(),
         "recording": record,
+        "star": lambda: QuestionNote.objects.create(user=alice, question=question, starred=True),
         "raw SQL": lambda: connection.cursor().execute(
             f"UPDATE {Attempt._meta.db_table} SET rating = 1 WHERE id = {attempt.pk}"
         ),
@@ -140,6 +141,7 @@ def learner_write(alice, question):
         "suspension",
         "card deleted",
         "recording",
+        "star",
         "raw SQL",
     ],
 )

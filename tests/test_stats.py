@@ -504,8 +504,9 @@ class TestStatsPage:
             response = alice_client.get(reverse("questions:stats"))
         assert response.status_code == 200
         assert response.context["total_reviews"] == 5000
-        # From the cache: session, user, the user's state, leeches, starred count
-        with django_assert_num_queries(5):
+        # From the cache, with the leeches and the starred count: session, user, the user's
+        # state
+        with django_assert_num_queries(3):
             again = alice_client.get(reverse("questions:stats"))
 
         def dashboard(page):
@@ -543,6 +544,23 @@ class TestDashboardCache:
         add_attempts(bob, question, [timezone.now() - timedelta(hours=1)])  # someone else's
         first = alice_client.get(reverse("questions:stats"))
         assert "heat_days" not in first.context  # the dashboard was not computed again
+
+    def test_a_star_shows_on_the_next_view(self, alice_client, alice, question):
+        add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])
+        assert "You starred" not in alice_client.get(reverse("questions:stats")).content.decode()
+        alice_client.post(reverse("questions:star", args=[question.pk]), {"starred": "1"})
+        body = alice_client.get(reverse("questions:stats")).content.decode()
+        assert "You starred 1 question." in body
+
+    def test_a_suspended_leech_shows_on_the_next_view(self, alice_client, alice, question):
+        add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])
+        card = make_card(alice, question, again_count=alice.study_profile.leech_threshold)
+        leeches = alice_client.get(reverse("questions:stats")).content.decode()
+        assert "Suspended</span>" not in leeches.split('id="leech-heading"')[1]
+        card.suspended = True
+        card.save()
+        leeches = alice_client.get(reverse("questions:stats")).content.decode()
+        assert "Suspended</span>" in leeches.split('id="leech-heading"')[1]
 
     def test_suspending_or_skipping_a_card_changes_the_key(self, alice, question):
         add_attempts(alice, question, [timezone.now() - timedelta(hours=2)])

@@ -19,8 +19,9 @@ from questions.study.models import Attempt
 
 @dataclass(frozen=True, slots=True)
 class UserState:
-    # Every write to the user's attempts, cards and recordings moves it on: a grade, an undo,
-    # a skip or a suspension, a rebuild, a recording attached or deleted, a reset.
+    # Every write to the user's attempts, cards, recordings and notes moves it on: a grade, an
+    # undo, a skip or a suspension, a rebuild, a recording attached or deleted, a star, a
+    # reset.
     changes: int
     # The bank's (epoch, changes), as bank.facts.bank_version(): any write to a question or a
     # topic (titles, languages, topics' names, slugs and order) moves it on.

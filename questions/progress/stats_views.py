@@ -22,28 +22,29 @@ from questions.study.scheduling import scheduler_for
 def progress_stats(request):
     """The dashboard comes from the cache while nothing it shows has changed.
 
-    Queries besides the session and user: the user's state (progress/state.py: the user's
-    and the bank's change counters), the leeches and the starred count; when the dashboard
-    is not cached, five or more (see _dashboard_context).
+    Query besides the session and user: the user's state (progress/state.py: the user's and
+    the bank's change counters). When the dashboard is not cached, seven or more (see
+    _dashboard_context), with the leeches and the starred count, which are kept with it (a
+    card's failures or suspension, a star, the threshold and the bank are all in its key; the
+    leeches' Suspend forms, with their CSRF tokens, are rendered on every view).
     """
     user = request.user
     profile = profile_for(user)
     now = timezone.now()
     state = user_state(user)
     key = stats.dashboard_key(user, profile, now, get_language(), state)
-    dashboard = cache.get(key)
-    if dashboard is None:
+    kept = cache.get(key)
+    if kept is None:
         bank = facts.bank_facts(state.bank)
         context = _dashboard_context(user, profile, now, bank)
-        dashboard = render_to_string("stats/_dashboard.html", context, request)
-        cache.set(key, dashboard, stats.DASHBOARD_CACHE_SECONDS)
-    context = {
-        # Only this view writes these keys, with HTML our own template rendered.
-        "dashboard": mark_safe(dashboard),  # noqa: S308
-        "leeches": stats.leeches(user, profile.leech_threshold),
-        # Outside the cached dashboard: a star changes no part of its key.
-        "starred_count": notes.starred_count(user),
-    }
+        kept = {
+            "dashboard": render_to_string("stats/_dashboard.html", context, request),
+            "leeches": stats.leeches(user, profile.leech_threshold),
+            "starred_count": notes.starred_count(user),
+        }
+        cache.set(key, kept, stats.DASHBOARD_CACHE_SECONDS)
+    # Only this view writes these keys, with HTML our own template rendered.
+    context = kept | {"dashboard": mark_safe(kept["dashboard"])}  # noqa: S308
     return render(request, "stats/stats.html", context)
 
 
