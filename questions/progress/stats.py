@@ -343,7 +343,10 @@ def dashboard_key(user, profile, now, language, state=None) -> str:
     study += (profile.fsrs_parameters,)
     parts = (language, hour, study, profile.interview_date, state.changes, state.bank)
     digest = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    return f"stats:{user.pk}:{digest}"
+    # "page": the dashboard with the leeches and the starred count, under a name of its own, so
+    # that a worker of the release before (which kept the dashboard's HTML alone) in a shared
+    # cache never hands its value to this one.
+    return f"stats-page:{user.pk}:{digest}"
 
 
 def history_day_bounds(date_from, date_to, zone):
