@@ -4,9 +4,9 @@ is published), kept in each process and read again whenever the bank changes.
 A learner's dashboard names and groups the questions of a thousand cards or more; reading
 those question rows (large, with their texts) cost more than the rest of the cards' query.
 The bank changes far less often than learners practise, so each process keeps these facts of
-the whole bank, tagged with the bank's version: its change counter (questions/changes.py), which the
-database moves on with every write to a question or topic, read on every use (one query by
-key). A process never serves facts older than the version it just read.
+the whole bank, tagged with the bank's version: its change counter (questions/changes.py),
+which the database moves on with every write to a question or topic, read on every use (one
+query by key). A process never serves facts older than the version it just read.
 """
 
 from collections import Counter
@@ -37,19 +37,15 @@ class BankFacts:
 _loaded = None
 
 
-def bank_version() -> tuple:
-    """What changes whenever any question or topic does (one query)."""
-    return bank_changes()
-
-
 def bank_facts(version=None) -> BankFacts:
-    """The facts of every question, as of `version` (bank_version(), read here if not given).
+    """The facts of every question, as of `version` (questions/changes.py's bank_changes(), read
+    here if not given).
 
     One query besides the version while they are current; one more to read them again.
     """
     global _loaded
     if version is None:
-        version = bank_version()
+        version = bank_changes()
     if _loaded is None or _loaded.version != version:
         _loaded = _read(version)
     return _loaded

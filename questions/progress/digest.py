@@ -14,7 +14,7 @@ quick to load (about 25 KB a thousand attempts, most of it the latest checklists
 It lives in the default cache and in the database (StoredDigest, written again every
 STORE_EVERY attempts: what a restarted server, or a worker whose cache has none, starts from
 and brings up to date), and every use checks it against the attempts: the count and the newest
-time of the user's attempts (stats.history_state(): one statement of progress/state.py, read
+time of the user's attempts (attempts_state(): one statement of progress/state.py, read
 when the dashboard is not cached). Attempts are added only by
 grading, at the time of the grade, and removed by an undo (the latest), a reset or an account
 deletion; any removal leaves fewer attempts than the digest plus the new ones, and the digest
@@ -37,8 +37,9 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from django.utils import timezone
 
-from questions.progress import dashboard, missed, retention, stats
+from questions.progress import dashboard, missed, retention
 from questions.progress.models import StoredDigest
+from questions.progress.state import attempts_state
 from questions.study import fsrs_items
 from questions.study.models import Attempt
 
@@ -153,17 +154,17 @@ def _keep(user, digest):
         logger.warning("progress digest not stored user=%s", user.pk, exc_info=True)
 
 
-def history_digest(user, parameters, zone, state=None) -> Digest:
+def history_digest(user, parameters, zone) -> Digest:
     """The user's digest, up to date with the database, its predictions under `parameters`
     and its days those of `zone` (a ZoneInfo).
 
-    Queries: stats.history_state(), unless `state` gives it; the stored digest when the cache
+    Queries: attempts_state(); the stored digest when the cache
     has none; then, unless the digest is current, the attempts since it, or with no usable
     digest the whole history and the latest attempts' checklists; and its upsert when it was
     built afresh or the stored copy fell STORE_EVERY attempts behind.
     """
     parameters = tuple(parameters)
-    count, latest = state if state is not None else stats.history_state(user)
+    count, latest = attempts_state(user)
     digest, stored = _load(user)
     changed = digest is None or (digest.count, digest.latest) != (count, latest)
     if digest is not None and changed:

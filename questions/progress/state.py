@@ -23,7 +23,7 @@ class UserState:
     # undo, a skip or a suspension, a rebuild, a recording attached or deleted, a star, a
     # reset.
     changes: int
-    # The bank's (epoch, changes), as bank.facts.bank_version(): any write to a question or a
+    # The bank's (epoch, changes), as changes.bank_changes(): any write to a question or a
     # topic (titles, languages, topics' names, slugs and order) moves it on.
     bank: tuple
 

@@ -16,7 +16,7 @@ from questions.bank import facts
 from questions.bank.models import Question, Topic
 from questions.compiled import CompiledQuery
 from questions.progress import dashboard
-from questions.progress.state import attempts_state, user_state
+from questions.progress.state import user_state
 from questions.study.models import SCHEDULE_FIELDS, ReviewCard
 
 HEATMAP_DAYS = 365
@@ -318,12 +318,6 @@ def leeches(user, threshold):
 
 
 # --- The cached dashboard ---------------------------------------------------------------------
-
-
-def history_state(user):
-    """(the user's attempts, the newest one's time), progress/state.py (one query). Any grade,
-    undo or removal of an attempt changes it."""
-    return attempts_state(user)
 
 
 def dashboard_key(user, profile, now, language, state=None) -> str:

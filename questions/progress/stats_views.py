@@ -48,14 +48,14 @@ def progress_stats(request):
     return render(request, "stats/stats.html", context)
 
 
-def _dashboard_context(user, profile, now, bank=None, state=None):
-    """The history digest (two queries after a grade, one given `state`; see
-    questions/progress/digest.py), then three: the cards, the topics and the labels of the
+def _dashboard_context(user, profile, now, bank=None):
+    """The history digest (two queries after a grade; see questions/progress/digest.py), then
+    three: the cards, the topics and the labels of the
     most missed key points. The questions' titles and topics are the bank's facts
     (questions/bank/facts.py), read when not given."""
     zone = profile.zone
     today = now.astimezone(zone).date()
-    history = digest.history_digest(user, profile.parameters, zone, state)
+    history = digest.history_digest(user, profile.parameters, zone)
     per_day = history.reviews_per_day()
     heat_days = stats.heatmap(per_day, today)
     heatmap = svg.heatmap(heat_days)
