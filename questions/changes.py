@@ -141,7 +141,7 @@ def bank_changes() -> tuple:
 
 
 def user_changes(user) -> int:
-    """How many writes to the user's attempts, cards and recordings (one query by key)."""
+    """How many writes to the user's attempts, cards, recordings and notes (one query by key)."""
     with connection.cursor() as cursor:
         cursor.execute(READ_USER, [user.pk])
         return cursor.fetchone()[0]

@@ -1,6 +1,6 @@
 """The change counters (questions/changes.py): the database moves the bank's on with every
-write to a question or a topic, and a learner's with every write to their attempts, cards and
-recordings, by any path, and only when the write commits."""
+write to a question or a topic, and a learner's with every write to their attempts, cards,
+recordings and notes, by any path, and only when the write commits."""
 
 from datetime import timedelta
 

@@ -6,8 +6,8 @@ learner pages through the same history many times between two grades. The key ho
 everything the results show or depend on:
 
 - the user's change counter (questions/changes.py), which every write to their attempts,
-  cards and recordings moves on (a grade, an undo, a reset, a skip or a suspension, a
-  recording attached or deleted, a superuser's edit in the admin);
+  cards, recordings and notes moves on (a grade, an undo, a reset, a skip or a suspension, a
+  recording attached or deleted, a star, a superuser's edit in the admin);
 - the bank's change counter, which every write to a question or a topic moves on (titles
   and languages, the rows' topics and the filter's options);
 - the request: its query string (the filters, the page, and the pagination links keep its
